@@ -1,0 +1,198 @@
+// Package socktest runs a piece of Go code against a real TCP peer on
+// 127.0.0.1 and reports what the peer saw, so that the analyzers' tests can
+// prove that the code a rule flags really resets the connection or loses data,
+// and that the code produced by the rule's suggested fix does not.
+//
+// The code under test is an analysistest testdata file (for example
+// passes/lingerzero/testdata/src/lingerzerosock/sock.go, or its fixed
+// counterpart sock.go.golden). Such a file is not part of any buildable
+// package of this module, and its package name is arbitrary, so it cannot be
+// linked into the test binary. Instead the harness copies it as-is into a
+// fresh temporary module (only its package clause is rewritten to
+// "package sut"), adds a generated main program, builds that with the same go
+// command as the running test, and runs it in a separate process. The program
+// prints its observations as JSON on stdout.
+//
+// Each run uses a fresh listener. The dialed side, A, is passed to the
+// function under test; the accepted side, B, is the peer described by [Peer].
+// B's greeting is in A's receive queue (unread) before A's function starts, as
+// in the measurements of /work/shared/ground-truth.md. Every I/O of B has a
+// deadline, and a watchdog makes the program fail loudly instead of hanging.
+//
+// The harness needs a Unix kernel; its expectations are those measured on
+// Linux.
+package socktest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Peer describes what the harness peer (B) does on its end of the connection.
+type Peer struct {
+	Greeting  []byte        // B writes these bytes right after the connection is established (they may stay unread by A)
+	Send      int           // then B writes this many more bytes (pattern bytes), before reading; 0 = none
+	ReadDelay time.Duration // B waits this long before it starts reading (0 = read at once)
+	ReadLimit time.Duration // overall deadline for B's reading (default 5s)
+}
+
+// Result is what B observed.
+type Result struct {
+	BytesRead int           // total bytes B read before its final error
+	Err       string        // "EOF", "ECONNRESET", "EPIPE", "timeout", or the error text
+	WriteErr  string        // error class of B's own writes ("" if none failed)
+	AErr      string        // the error returned by the function under test, "" if nil or it returns nothing
+	ARan      time.Duration // how long the function under test took
+}
+
+// Run compiles the Go file at srcPath (its package clause is rewritten to
+// `package sut`), together with a generated main program, in a fresh
+// temporary module, runs it, and returns B's observation.
+//
+// entry names a top-level function in the file with one of the signatures
+//
+//	func(net.Conn), func(net.Conn) error, func(*net.TCPConn), func(*net.TCPConn) error
+//
+// The generated program listens on 127.0.0.1:0 and dials itself; the dialed
+// side is A and is passed to entry; the accepted side is B and behaves as peer
+// says: it writes peer.Greeting (which is in A's receive queue before entry
+// is called), writes peer.Send pattern bytes, waits peer.ReadDelay, then reads
+// until error under the peer.ReadLimit deadline and classifies the final
+// error with errors.Is (io.EOF, syscall.ECONNRESET, syscall.EPIPE,
+// os.ErrDeadlineExceeded). B then closes its side. A's function runs in its
+// own goroutine; the program waits for both sides (A's connection is closed
+// only after both are done), with a hard watchdog that makes it fail loudly
+// rather than hang.
+//
+// Run calls t.Fatalf if the file does not build or the program fails.
+func Run(t testing.TB, srcPath, entry string, peer Peer) Result {
+	t.Helper()
+	return RunN(t, srcPath, entry, peer, 1)[0]
+}
+
+// RunN is like [Run], but compiles the program once and runs the scenario n
+// times, each on a fresh connection.
+func RunN(t testing.TB, srcPath, entry string, peer Peer, n int) []Result {
+	t.Helper()
+	switch runtime.GOOS {
+	case "windows", "plan9", "js", "wasip1":
+		t.Skipf("socktest needs a Unix kernel, not %s", runtime.GOOS)
+	}
+	if n < 1 {
+		t.Fatalf("socktest: n = %d, want >= 1", n)
+	}
+	if !token.IsIdentifier(entry) {
+		t.Fatalf("socktest: entry %q is not an identifier", entry)
+	}
+	bin := build(t, srcPath, entry)
+
+	cfg, err := json.Marshal(peer)
+	if err != nil {
+		t.Fatalf("socktest: %v", err)
+	}
+	// The program's own watchdog fires first; this is a last resort.
+	perRun := peer.ReadDelay + max(peer.ReadLimit, 5*time.Second) + 20*time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(n)*perRun)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, fmt.Sprint(n), string(cfg))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("socktest: running %s (entry %s): %v\nstderr:\n%s\nstdout:\n%s",
+			srcPath, entry, err, stderr.Bytes(), stdout.Bytes())
+	}
+
+	var results []Result
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), resultPrefix)
+		if !ok {
+			continue // output of the code under test
+		}
+		var r Result
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("socktest: bad result line %q: %v", line, err)
+		}
+		results = append(results, r)
+	}
+	if len(results) != n {
+		t.Fatalf("socktest: got %d results, want %d\nstderr:\n%s\nstdout:\n%s",
+			len(results), n, stderr.Bytes(), stdout.Bytes())
+	}
+	return results
+}
+
+// build writes the temporary module and builds it, returning the binary.
+func build(t testing.TB, srcPath, entry string) string {
+	t.Helper()
+	src, err := os.ReadFile(srcPath)
+	if err != nil {
+		t.Fatalf("socktest: %v", err)
+	}
+	// Rewrite the package clause, leaving every other byte alone.
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, srcPath, src, parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatalf("socktest: %v", err)
+	}
+	off := fset.Position(f.Name.Pos()).Offset
+	src = append(append(src[:off:off], "sut"...), src[off+len(f.Name.Name):]...)
+	// Make compiler messages name the original file and lines.
+	if abs, err := filepath.Abs(srcPath); err == nil {
+		src = append([]byte("//line "+abs+":1:1\n"), src...)
+	}
+
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":             goMod,
+		"main.go":            mainFile,
+		"sut/sut.go":         string(src),
+		"sut/zz_socktest.go": fmt.Sprintf(entryFile, entry),
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatalf("socktest: %v", err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatalf("socktest: %v", err)
+		}
+	}
+
+	bin := filepath.Join(dir, "sockprog")
+	cmd := exec.Command(goCmd(), "build", "-o", bin, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GOTOOLCHAIN=local", // never download a toolchain
+		"GOFLAGS=-mod=mod",  // ignore the caller's GOFLAGS; there are no dependencies
+		"GOWORK=off",
+		"GOPROXY=off",
+		"CGO_ENABLED=0",
+	)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("socktest: building %s (entry %s): %v\n%s", srcPath, entry, err, out)
+	}
+	return bin
+}
+
+// goCmd returns the go command of the toolchain running the test.
+func goCmd() string {
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return "go"
+}

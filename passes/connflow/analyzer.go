@@ -1,0 +1,246 @@
+package connflow
+
+import (
+	_ "embed"
+	"fmt"
+	"go/types"
+	"reflect"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Analyzer builds the connection model of a package. It reports nothing;
+// the rules read its Result. It exports a Summary fact for every function
+// with a conn-like parameter, so helpers in other packages are understood.
+var Analyzer = &analysis.Analyzer{
+	Name:       "connflow",
+	Doc:        "builds teardown's connection model: connections, their events and paths, and helper summaries",
+	URL:        "https://github.com/teardownlint/teardown/blob/main/docs/design.md",
+	Run:        run,
+	ResultType: reflect.TypeFor[*Result](),
+	FactTypes:  []analysis.Fact{new(Summary)},
+}
+
+// A Summary is a function's effect on its conn-like parameters: for each,
+// the event kinds (see Kind) along each path from entry to return. It is
+// exported as an object fact, so it must gob-encode deterministically:
+// slices only, sorted.
+type Summary struct {
+	Params   []ParamEffect
+	FreeVars []ParamEffect `json:"-"` // closures only; never exported
+}
+
+// ParamEffect is the set of paths, as kind strings, for one parameter
+// (the receiver of a method is parameter 0). "o" means the function hands
+// the value on; "" is a path that does nothing to it.
+type ParamEffect struct {
+	Index int
+	Paths []string
+}
+
+func (*Summary) AFact() {}
+
+func (s *Summary) String() string {
+	var parts []string
+	for _, p := range s.Params {
+		parts = append(parts, fmt.Sprintf("%d:%s", p.Index, strings.Join(p.Paths, "|")))
+	}
+	return "effects(" + strings.Join(parts, " ") + ")"
+}
+
+func (s *Summary) param(i int) (ParamEffect, bool) {
+	for _, p := range s.Params {
+		if p.Index == i {
+			return p, true
+		}
+	}
+	return ParamEffect{}, false
+}
+
+// Budgets. A function bigger than MaxBlocks is not modelled (a note says
+// so); a connection whose path set grows beyond MaxStates at one point is
+// marked Overflow and judged by no rule.
+const (
+	MaxBlocks  = 2000
+	MaxStates  = 64
+	MaxSummary = 16
+)
+
+func run(pass *analysis.Pass) (res any, err error) {
+	sel := selectFuncs(pass)
+	if sel.empty {
+		return &Result{}, nil
+	}
+	ps := &pkgState{
+		pass:      pass,
+		models:    map[*ssa.Function]*Func{},
+		building:  map[*ssa.Function]bool{},
+		summaries: map[*ssa.Function]*Summary{},
+		result:    &Result{},
+	}
+	var current *ssa.Function
+	defer func() {
+		if r := recover(); r != nil {
+			where := "package " + pass.Pkg.Path()
+			if current != nil {
+				where = "function " + current.String()
+			}
+			err = fmt.Errorf("connflow: internal error while analyzing %s: %v\n%s", where, r, debug.Stack())
+		}
+	}()
+	funcs := buildSSA(pass, sel)
+	for _, fn := range funcs {
+		current = fn
+		if m := ps.model(fn); m != nil && len(m.Conns) > 0 {
+			ps.result.Funcs = append(ps.result.Funcs, m)
+		}
+		ps.collectLingers(fn)
+	}
+	current = nil
+	// Export summaries of named functions, in a deterministic order.
+	for _, fn := range funcs {
+		obj, ok := fn.Object().(*types.Func)
+		if !ok || fn.Parent() != nil || !sigHasConnLike(fn.Signature) {
+			continue
+		}
+		if s := ps.summary(fn); s != nil && len(s.Params) > 0 {
+			pass.ExportObjectFact(obj, &Summary{Params: s.Params})
+		}
+	}
+	return ps.result, nil
+}
+
+func sigHasConnLike(sig *types.Signature) bool {
+	if r := sig.Recv(); r != nil && IsConnLike(r.Type()) {
+		return true
+	}
+	for v := range sig.Params().Variables() {
+		if IsConnLike(v.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+type pkgState struct {
+	pass      *analysis.Pass
+	models    map[*ssa.Function]*Func
+	building  map[*ssa.Function]bool
+	summaries map[*ssa.Function]*Summary
+	result    *Result
+}
+
+// model returns the model of fn, building it on first use. It returns nil
+// for a function on a recursion cycle (its callers treat it as unknown).
+func (ps *pkgState) model(fn *ssa.Function) *Func {
+	if m, ok := ps.models[fn]; ok {
+		return m
+	}
+	if ps.building[fn] || fn.Blocks == nil {
+		return nil
+	}
+	if len(fn.Blocks) > MaxBlocks {
+		ps.result.Notes = append(ps.result.Notes,
+			fmt.Sprintf("%s: %s has %d blocks, more than the budget of %d; not analyzed",
+				ps.pass.Fset.Position(fn.Pos()), fn.Name(), len(fn.Blocks), MaxBlocks))
+		ps.models[fn] = nil
+		return nil
+	}
+	ps.building[fn] = true
+	m := newFuncBuilder(ps, fn).build()
+	delete(ps.building, fn)
+	ps.models[fn] = m
+	return m
+}
+
+// summary returns fn's effect on its conn-like parameters (and free
+// variables, for a closure): from the package's own model when fn is
+// here, from a fact otherwise. nil means unknown.
+func (ps *pkgState) summary(fn *ssa.Function) *Summary {
+	if o := fn.Origin(); o != nil {
+		// A generic function: its parameters are of type-parameter type,
+		// which is never a conn, so it says nothing about conns.
+		fn = o
+	}
+	if s, ok := ps.summaries[fn]; ok {
+		return s
+	}
+	var s *Summary
+	if fn.Pkg != nil && fn.Pkg.Pkg == ps.pass.Pkg {
+		if m := ps.model(fn); m != nil {
+			s = m.summarize()
+		}
+	} else if obj, ok := fn.Object().(*types.Func); ok {
+		var fact Summary
+		if ps.pass.ImportObjectFact(obj, &fact) {
+			s = &fact
+		}
+	}
+	if !ps.building[fn] {
+		ps.summaries[fn] = s
+	}
+	return s
+}
+
+// summarize turns the paths to the function's returns into a Summary.
+func (f *Func) summarize() *Summary {
+	s := &Summary{}
+	byIndex := map[[2]int]map[string]bool{} // {0 param | 1 freevar, index}
+	for _, c := range f.Conns {
+		var key [2]int
+		switch c.Origin {
+		case FromParam:
+			key = [2]int{0, c.Index}
+		case FromFreeVar:
+			key = [2]int{1, c.Index}
+		default:
+			continue
+		}
+		set := byIndex[key]
+		if set == nil {
+			set = map[string]bool{}
+			byIndex[key] = set
+		}
+		if c.Escaped != "" || c.Overflow {
+			set[string(Escape)] = true
+			continue
+		}
+		for _, h := range c.exits {
+			set[h.String()] = true
+		}
+		if len(c.exits) == 0 {
+			set[""] = true // no path returns (e.g. every path panics)
+		}
+	}
+	fn := f.SSA
+	for i, p := range fn.Params {
+		if IsConnLike(p.Type()) {
+			if _, ok := byIndex[[2]int{0, i}]; !ok {
+				byIndex[[2]int{0, i}] = map[string]bool{"": true}
+			}
+		}
+	}
+	for key, set := range byIndex {
+		paths := make([]string, 0, len(set))
+		for p := range set {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		if len(paths) > MaxSummary {
+			paths = []string{string(Escape)}
+		}
+		pe := ParamEffect{Index: key[1], Paths: paths}
+		if key[0] == 0 {
+			s.Params = append(s.Params, pe)
+		} else {
+			s.FreeVars = append(s.FreeVars, pe)
+		}
+	}
+	sort.Slice(s.Params, func(i, j int) bool { return s.Params[i].Index < s.Params[j].Index })
+	sort.Slice(s.FreeVars, func(i, j int) bool { return s.FreeVars[i].Index < s.FreeVars[j].Index })
+	return s
+}

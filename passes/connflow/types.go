@@ -1,0 +1,153 @@
+package connflow
+
+import (
+	"go/types"
+)
+
+// A connection is recognized by its type. The predicates below are the
+// only place that decides what a connection is; everything else asks them.
+
+// namedIs reports whether t (or *t) is the named type pkg.name.
+func namedIs(t types.Type, pkg, name string) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := n.Obj()
+	return obj.Name() == name && obj.Pkg() != nil && obj.Pkg().Path() == pkg
+}
+
+// streamConnTypes are the concrete and interface types whose Close
+// performs a TCP (or stream-socket) teardown.
+var streamConnTypes = [][2]string{
+	{"net", "Conn"},
+	{"net", "TCPConn"},
+	{"net", "UnixConn"},
+	{"crypto/tls", "Conn"},
+}
+
+// noTeardownTypes have no TCP teardown: datagram sockets and in-memory pipes.
+var noTeardownTypes = [][2]string{
+	{"net", "UDPConn"},
+	{"net", "IPConn"},
+	{"net", "PacketConn"},
+}
+
+// IsConn reports whether a value of type t is a stream connection whose
+// Close can send RST: net.Conn, *net.TCPConn, *net.UnixConn, *tls.Conn,
+// or an interface whose method set makes it one (a net.Conn with extra
+// methods, or an anonymous interface with CloseWrite or SetLinger).
+// Type parameters are never connections: code generic over the conn type
+// cannot know what Close does.
+func IsConn(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	for _, nt := range noTeardownTypes {
+		if namedIs(t, nt[0], nt[1]) {
+			return false
+		}
+	}
+	for _, ct := range streamConnTypes {
+		if namedIs(t, ct[0], ct[1]) {
+			return true
+		}
+	}
+	if _, ok := types.Unalias(t).(*types.TypeParam); ok {
+		return false
+	}
+	iface, ok := t.Underlying().(*types.Interface)
+	if !ok {
+		return false
+	}
+	if hasMethod(iface, "CloseWrite") || hasMethod(iface, "SetLinger") {
+		return true
+	}
+	// An interface that embeds net.Conn (or spells out its methods).
+	return hasMethod(iface, "Read") && hasMethod(iface, "Write") && hasMethod(iface, "Close") &&
+		hasMethod(iface, "SetReadDeadline") && hasMethod(iface, "RemoteAddr")
+}
+
+func hasMethod(iface *types.Interface, name string) bool {
+	for m := range iface.Methods() {
+		if m.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ioRoles are the io interfaces through which helpers commonly receive a
+// connection. A function with a parameter of one of these types gets a
+// summary (a fact), so that a conn passed to it is still understood.
+var ioRoles = []string{
+	"Reader", "Writer", "Closer", "ReadWriter", "ReadCloser", "WriteCloser", "ReadWriteCloser",
+}
+
+// wrapperTypes carry a connection's bytes: a value of one of these types
+// that was built over a conn is treated as that conn.
+var wrapperTypes = [][2]string{
+	{"bufio", "Writer"},
+	{"bufio", "Reader"},
+	{"bufio", "ReadWriter"},
+	{"bufio", "Scanner"},
+	{"net/textproto", "Conn"},
+	{"net/textproto", "Reader"},
+	{"net/textproto", "Writer"},
+	{"encoding/json", "Encoder"},
+	{"encoding/json", "Decoder"},
+	{"encoding/gob", "Encoder"},
+	{"encoding/gob", "Decoder"},
+	{"io", "LimitedReader"},
+}
+
+// IsConnLike reports whether a value of type t may carry a connection:
+// a connection itself, an io interface, or a wrapper over a stream.
+// Parameters of these types get summaries.
+func IsConnLike(t types.Type) bool {
+	if IsConn(t) {
+		return true
+	}
+	for _, r := range ioRoles {
+		if namedIs(t, "io", r) {
+			return true
+		}
+	}
+	return isWrapper(t)
+}
+
+func isWrapper(t types.Type) bool {
+	for _, w := range wrapperTypes {
+		if namedIs(t, w[0], w[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isLingerStruct reports whether t is syscall.Linger or unix.Linger (or a pointer to one).
+func isLingerStruct(t types.Type) bool {
+	return namedIs(t, "syscall", "Linger") || namedIs(t, "golang.org/x/sys/unix", "Linger")
+}
+
+// mentionsConn reports whether t makes a function worth building SSA for
+// when it appears inside its body: a connection, a linger struct, or an
+// http.Hijacker (whose Hijack returns one).
+func mentionsConn(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if tup, ok := t.(*types.Tuple); ok {
+		for v := range tup.Variables() {
+			if mentionsConn(v.Type()) {
+				return true
+			}
+		}
+		return false
+	}
+	return IsConn(t) || isLingerStruct(t) || namedIs(t, "net/http", "Hijacker") ||
+		namedIs(t, "net", "Listener") || namedIs(t, "net", "TCPListener") || namedIs(t, "net", "Dialer")
+}
