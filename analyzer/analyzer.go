@@ -1,0 +1,26 @@
+// Package analyzer is the teardown suite: the list of rules that every
+// driver (cmd/teardown, go vet -vettool, the golangci-lint plugin, nogo)
+// runs.
+package analyzer
+
+import (
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/teardownlint/teardown/passes/directives"
+	"github.com/teardownlint/teardown/passes/lingerblock"
+	"github.com/teardownlint/teardown/passes/lingerzero"
+)
+
+// Rules returns the rule analyzers, in the order of the documentation.
+func Rules() []*analysis.Analyzer {
+	return []*analysis.Analyzer{
+		lingerzero.Analyzer,
+		lingerblock.Analyzer,
+	}
+}
+
+// Analyzers returns every analyzer a driver runs: the rules and the
+// directives checker.
+func Analyzers() []*analysis.Analyzer {
+	return append(Rules(), directives.Analyzer)
+}

@@ -1,0 +1,88 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity of a rule's findings.
+type Severity string
+
+const (
+	Error   Severity = "error"   // data is lost or the connection is reset
+	Warning Severity = "warning" // a cost or a risk, not a loss
+)
+
+// Doc is a rule's documentation, kept as data. Analyzer.Doc, `teardown
+// help RULE`, SARIF rule descriptions and the docs/ pages are all
+// rendered from it.
+type Doc struct {
+	Name      string   // the rule name: an interface, never renamed
+	Title     string   // one line: what is reported
+	Why       string   // the rationale, with measured numbers (Markdown paragraphs)
+	Before    string   // Go code the rule reports
+	After     string   // the same code after the suggested fix
+	Fix       string   // what the suggested fix does
+	Justify   string   // how to justify or suppress a finding
+	Flags     string   // the rule's flags, if any (Markdown)
+	Since     string   // the teardown version that introduced the rule
+	Severity  Severity //
+	Evidence  string   // where the measurements come from
+	NotReport string   // what the rule deliberately does not report (Markdown list)
+}
+
+// URL is the rule's documentation page.
+func (d *Doc) URL() string {
+	return "https://github.com/teardownlint/teardown/blob/main/docs/rules/" + d.Name + ".md"
+}
+
+// AnalyzerDoc is the text of Analyzer.Doc: a first line "name: title"
+// (the go/analysis convention) and the plain-text documentation.
+func (d *Doc) AnalyzerDoc() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n\n", d.Name, d.Title)
+	section := func(head, body string) {
+		if body = strings.TrimSpace(body); body != "" {
+			fmt.Fprintf(&b, "%s\n\n%s\n\n", head, body)
+		}
+	}
+	section("Why", d.Why)
+	section("Reported", indent(d.Before))
+	section("Suggested fix: "+d.Fix, indent(d.After))
+	section("Not reported", d.NotReport)
+	section("Justifying or suppressing a finding", d.Justify)
+	section("Flags", d.Flags)
+	fmt.Fprintf(&b, "Severity: %s. Since: %s. Documentation: %s", d.Severity, d.Since, d.URL())
+	return b.String()
+}
+
+// Markdown renders the rule's docs/ page.
+func (d *Doc) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!-- Generated from passes/%s/doc.go by `go generate ./docs`. Do not edit. -->\n\n", d.Name)
+	fmt.Fprintf(&b, "# %s\n\n%s\n\n", d.Name, d.Title)
+	fmt.Fprintf(&b, "| severity | since |\n|---|---|\n| %s | %s |\n\n", d.Severity, d.Since)
+	section := func(head, body string) {
+		if body = strings.TrimSpace(body); body != "" {
+			fmt.Fprintf(&b, "## %s\n\n%s\n\n", head, body)
+		}
+	}
+	section("Why", d.Why)
+	section("Reported", "```go\n"+strings.TrimSpace(d.Before)+"\n```")
+	section("Suggested fix", d.Fix+"\n\n```go\n"+strings.TrimSpace(d.After)+"\n```")
+	section("Not reported", d.NotReport)
+	section("Justifying or suppressing a finding", d.Justify)
+	section("Flags", d.Flags)
+	section("Evidence", d.Evidence)
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+func indent(code string) string {
+	lines := strings.Split(strings.Trim(code, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "\t" + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,154 @@
+package lint
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"runtime/debug"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/teardownlint/teardown/passes/connflow"
+)
+
+// Pass is what a rule's run function gets: the analysis pass, the conn
+// model, and the one way to report.
+type Pass struct {
+	*analysis.Pass
+	Rule  *Doc
+	Model *connflow.Result
+
+	directives []*Directive
+	outcome    *Outcome
+	current    *ssa.Function
+}
+
+// Outcome is a rule's Result: the directives it used, so that the
+// directives analyzer can report the ones that suppressed nothing.
+type Outcome struct {
+	Rule string
+	Used map[token.Pos]bool
+}
+
+// NewAnalyzer makes the analyzer of a rule. The rule's run function walks
+// the model and calls p.Report; NewAnalyzer adds the model as a
+// requirement, the documentation, the suppression directives, and the
+// recovery of panics into errors.
+func NewAnalyzer(doc *Doc, run func(p *Pass)) *analysis.Analyzer {
+	register(doc)
+	a := &analysis.Analyzer{
+		Name:       doc.Name,
+		Doc:        doc.AnalyzerDoc(),
+		URL:        doc.URL(),
+		Requires:   []*analysis.Analyzer{connflow.Analyzer},
+		ResultType: reflect.TypeFor[*Outcome](),
+	}
+	a.Run = func(pass *analysis.Pass) (res any, err error) {
+		p := &Pass{
+			Pass:       pass,
+			Rule:       doc,
+			Model:      pass.ResultOf[connflow.Analyzer].(*connflow.Result),
+			directives: ParseDirectives(pass.Fset, pass.Files),
+			outcome:    &Outcome{Rule: doc.Name, Used: map[token.Pos]bool{}},
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				where := "package " + pass.Pkg.Path()
+				if p.current != nil {
+					where = "function " + p.current.String()
+				}
+				err = fmt.Errorf("%s: internal error while analyzing %s: %v\n%s", doc.Name, where, r, debug.Stack())
+			}
+		}()
+		run(p)
+		return p.outcome, nil
+	}
+	return a
+}
+
+// Funcs returns the modelled functions; the function being looked at is
+// remembered for error messages.
+func (p *Pass) Funcs(yield func(*connflow.Func) bool) {
+	for _, f := range p.Model.Funcs {
+		p.current = f.SSA
+		if !yield(f) {
+			break
+		}
+	}
+	p.current = nil
+}
+
+// Enter records the function being analyzed, for error messages.
+func (p *Pass) Enter(fn *ssa.Function) { p.current = fn }
+
+// Report reports d under the rule unless a //teardown:ignore directive
+// covers it or it is in a generated file.
+func (p *Pass) Report(d analysis.Diagnostic) {
+	posn := p.Fset.Position(d.Pos)
+	if f := p.File(d.Pos); f != nil && ast.IsGenerated(f) {
+		return
+	}
+	for _, dir := range p.directives {
+		if dir.Verb == "ignore" && dir.Malformed == "" && dir.Names(p.Rule.Name) && dir.Covers(posn) {
+			p.outcome.Used[dir.Pos] = true
+			return
+		}
+	}
+	d.Category = p.Rule.Name
+	d.URL = p.Rule.URL()
+	p.Pass.Report(d)
+}
+
+// Directive returns a well-formed directive with the verb that covers pos,
+// and marks it used.
+func (p *Pass) Directive(verb string, pos token.Pos) *Directive {
+	posn := p.Fset.Position(pos)
+	for _, dir := range p.directives {
+		if dir.Verb == verb && dir.Malformed == "" && dir.Covers(posn) {
+			p.outcome.Used[dir.Pos] = true
+			return dir
+		}
+	}
+	return nil
+}
+
+// File returns the syntax of the file containing pos.
+func (p *Pass) File(pos token.Pos) *ast.File {
+	for _, f := range p.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
+// Path returns the syntax nodes enclosing [start, end), innermost first.
+func (p *Pass) Path(start, end token.Pos) []ast.Node {
+	f := p.File(start)
+	if f == nil {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(f, start, end)
+	return path
+}
+
+// CommentAbove returns the text of the comment group that ends on the
+// line directly above pos's line, "" if none. Directives are not text.
+func (p *Pass) CommentAbove(pos token.Pos) string {
+	f := p.File(pos)
+	if f == nil {
+		return ""
+	}
+	line := p.Fset.Position(pos).Line
+	for _, cg := range f.Comments {
+		end := p.Fset.Position(cg.End()).Line
+		start := p.Fset.Position(cg.Pos()).Line
+		if end == line-1 && start < line {
+			return cg.Text()
+		}
+	}
+	return ""
+}

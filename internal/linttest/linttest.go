@@ -1,0 +1,116 @@
+// Package linttest runs a rule's analysistest packages and checks that
+// every suggested fix leaves code that type-checks.
+package linttest
+
+import (
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+// Run runs a with analysistest.RunWithSuggestedFixes on the packages
+// under dir/src (checking // want expectations and .golden files), then
+// type-checks each package with every .golden file in place of its source.
+func Run(t *testing.T, a *analysis.Analyzer, pkgs ...string) []*analysistest.Result {
+	t.Helper()
+	dir := analysistest.TestData()
+	results := analysistest.RunWithSuggestedFixes(t, dir, a, pkgs...)
+	for _, pkg := range pkgs {
+		TypeCheckGolden(t, filepath.Join(dir, "src", pkg))
+	}
+	return results
+}
+
+// TypeCheckGolden type-checks the package in dir with each X.go.golden
+// replacing X.go. Imports resolve against GOPATH=dir/../.. (the
+// analysistest layout) and the standard library.
+func TypeCheckGolden(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var goFiles []string
+	golden := map[string]string{}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case strings.HasSuffix(name, ".go.golden"):
+			golden[strings.TrimSuffix(name, ".golden")] = name
+		case strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go"):
+			goFiles = append(goFiles, name)
+		}
+	}
+	if len(golden) == 0 {
+		return
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range goFiles {
+		src := name
+		if g, ok := golden[name]; ok {
+			src = g
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, src), nil, parser.ParseComments)
+		if err != nil {
+			t.Errorf("fixed code does not parse: %v", err)
+			return
+		}
+		files = append(files, f)
+	}
+	gopath := filepath.Dir(filepath.Dir(dir))
+	conf := types.Config{Importer: &srcImporter{fset: fset, gopath: gopath, std: importer.ForCompiler(fset, "source", nil)}}
+	if _, err := conf.Check(files[0].Name.Name, fset, files, nil); err != nil {
+		t.Errorf("the suggested fixes leave %s not compiling: %v", dir, err)
+	}
+}
+
+// srcImporter imports testdata packages from gopath/src and everything
+// else (the standard library) from source.
+type srcImporter struct {
+	fset   *token.FileSet
+	gopath string
+	std    types.Importer
+	cache  map[string]*types.Package
+}
+
+func (im *srcImporter) Import(path string) (*types.Package, error) {
+	if p, ok := im.cache[path]; ok {
+		return p, nil
+	}
+	dir := filepath.Join(im.gopath, "src", filepath.FromSlash(path))
+	if _, err := os.Stat(dir); err != nil {
+		return im.std.Import(path)
+	}
+	pkgs, err := parser.ParseDir(im.fset, dir, func(fi os.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, 0)
+	if err != nil {
+		return nil, err
+	}
+	var files []*ast.File
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			files = append(files, f)
+		}
+	}
+	conf := types.Config{Importer: im}
+	pkg, err := conf.Check(path, im.fset, files, nil)
+	if err != nil {
+		return nil, err
+	}
+	if im.cache == nil {
+		im.cache = map[string]*types.Package{}
+	}
+	im.cache[path] = pkg
+	return pkg, nil
+}
