@@ -5,8 +5,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/teardownlint/teardown/passes/connflow"
 	"github.com/teardownlint/teardown/internal/lint"
+	"github.com/teardownlint/teardown/passes/connflow"
 )
 
 // UndoLinger returns the fix that gives Close its default behaviour back
