@@ -9,11 +9,13 @@ import (
 	"github.com/teardownlint/teardown/passes/directives"
 	"github.com/teardownlint/teardown/passes/lingerblock"
 	"github.com/teardownlint/teardown/passes/lingerzero"
+	"github.com/teardownlint/teardown/passes/writeclose"
 )
 
 // Rules returns the rule analyzers, in the order of the documentation.
 func Rules() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
+		writeclose.Analyzer,
 		lingerzero.Analyzer,
 		lingerblock.Analyzer,
 	}

@@ -14,11 +14,15 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"golang.org/x/tools/go/analysis/multichecker"
 
@@ -27,8 +31,17 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "help" {
-		os.Exit(help(os.Stdout, os.Args[2:]))
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "help" {
+		os.Exit(help(os.Stdout, args[1:]))
+	}
+	switch mode(args) {
+	case modeHelp:
+		os.Exit(help(os.Stdout, nil))
+	case modeStandalone:
+		if os.Getenv(rawEnv) == "" {
+			os.Exit(runFiltered(args))
+		}
 	}
 	// A bad flag gets one line, not a page of usage.
 	flag.CommandLine.SetOutput(prefixWriter{os.Stderr})
@@ -94,4 +107,133 @@ Exit codes (standalone): 0 no findings, 1 analysis failed, 2 usage error,
 		}
 	}
 	return status
+}
+
+type driverMode int
+
+const (
+	modeStandalone driverMode = iota // teardown [flags] packages
+	modeHelp                         // teardown -h
+	modeProtocol                     // go vet / go fix: -V=full, -flags, or a unit .cfg file
+)
+
+// mode tells apart the ways teardown is invoked, from the arguments alone.
+func mode(args []string) driverMode {
+	if len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg") {
+		return modeProtocol
+	}
+	for _, a := range args {
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			break
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch name {
+		case "h", "help":
+			return modeHelp
+		case "V", "flags":
+			return modeProtocol
+		}
+	}
+	return modeStandalone
+}
+
+// rawEnv, when set, makes the standalone driver print the x/tools
+// checker's output unfiltered. runFiltered sets it for its child.
+const rawEnv = "TEARDOWN_RAW"
+
+// runFiltered runs the standalone driver in a child process and filters
+// its stderr, because the x/tools checker follows every package error
+// with one line per analyzer per dependent package ("lingerzero: failed
+// prerequisites: connflow@p", "connflow: analysis skipped due to errors
+// in package"), which buries the errors that matter. It keeps every other
+// line, rewrites the position "-" of package-level errors (a pattern that
+// matches no files) as "teardown", and turns the multichecker's
+// no-packages banner into one line and exit code 2. The child's stdout
+// and exit code are passed through.
+func runFiltered(args []string) int {
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
+		return 1
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), rawEnv+"=1")
+	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
+		return 1
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
+		return 1
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for s := range sigs {
+			cmd.Process.Signal(s)
+		}
+	}()
+	noPackages, dropped, kept := filterStderr(stderr, os.Stderr)
+	err = cmd.Wait()
+	signal.Stop(sigs)
+	code := cmd.ProcessState.ExitCode()
+	if code < 0 { // killed by a signal
+		fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
+		return 1
+	}
+	switch {
+	case noPackages && code == 1:
+		fmt.Fprintln(os.Stderr, "teardown: no packages to analyze (usage: teardown [flags] packages; run 'teardown help')")
+		return 2
+	case code != 0 && kept == 0:
+		// Never fail silently: show what was filtered out.
+		for _, l := range dropped {
+			fmt.Fprintln(os.Stderr, l)
+		}
+	}
+	return code
+}
+
+// filterStderr copies the checker's stderr from r to w, line by line,
+// without the derived "failed prerequisites" lines. It reports whether
+// the multichecker printed its no-packages banner (which it swallows),
+// the lines it dropped, and how many it kept.
+func filterStderr(r io.Reader, w io.Writer) (noPackages bool, dropped []string, kept int) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case noPackages:
+			// The rest of the banner.
+		case strings.HasSuffix(line, " is a tool for static analysis of Go programs."):
+			noPackages = true
+		case derivedError(line):
+			dropped = append(dropped, line)
+		default:
+			if rest, ok := strings.CutPrefix(line, "-: "); ok {
+				line = "teardown: " + rest
+			}
+			fmt.Fprintln(w, line)
+			kept++
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintf(w, "teardown: reading the driver's output: %v\n", err)
+		io.Copy(w, r)
+		kept++
+	}
+	return noPackages, dropped, kept
+}
+
+// derivedError reports whether a line is an analyzer error that only
+// repeats that a package had errors, which the driver has printed already.
+func derivedError(line string) bool {
+	name, msg, ok := strings.Cut(line, ": ")
+	if !ok || name == "" || strings.ContainsAny(name, " \t/") {
+		return false
+	}
+	return strings.HasPrefix(msg, "failed prerequisites: ") || msg == "analysis skipped due to errors in package"
 }

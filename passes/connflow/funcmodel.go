@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -29,6 +30,9 @@ type funcBuilder struct {
 	roots  map[ssa.Value]Origin
 	rootIx map[ssa.Value]int
 	conns  map[ssa.Value]*Conn // class representative -> conn
+	// noTeardown marks values from net.Pipe or a datagram Dial: they have
+	// a conn type but no TCP teardown.
+	noTeardown map[ssa.Value]bool
 
 	steps   map[*Conn]map[ssa.Instruction][]step
 	groups  map[*Conn][][][]*Event // deferred paths, by defer group
@@ -65,7 +69,8 @@ type step struct {
 func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 	return &funcBuilder{
 		ps: ps, fn: fn, f: &Func{SSA: fn},
-		uf: map[ssa.Value]ssa.Value{}, roots: map[ssa.Value]Origin{}, rootIx: map[ssa.Value]int{},
+		noTeardown: map[ssa.Value]bool{},
+		uf:         map[ssa.Value]ssa.Value{}, roots: map[ssa.Value]Origin{}, rootIx: map[ssa.Value]int{},
 		conns: map[ssa.Value]*Conn{}, steps: map[*Conn]map[ssa.Instruction][]step{},
 		groups: map[*Conn][][][]*Event{}, edges: map[*Conn]map[*ssa.If][2]*Event{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},
@@ -208,6 +213,9 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 		case *ssa.Call:
 			if IsConnLike(in.Type()) && !b.tracked(in) {
 				b.root(in, FromCall, 0)
+				if datagramOrPipe(&t.Call) {
+					b.noTeardown[in] = true
+				}
 				if k, ok := funcKey(t.Call.StaticCallee()); ok && k[1] == "Hijack" || t.Call.IsInvoke() && t.Call.Method.Name() == "Hijack" {
 					_ = k
 					// Hijack returns the conn and a bufio.ReadWriter over it.
@@ -247,8 +255,19 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 			}
 		} else if IsConnLike(in.Type()) && !b.tracked(in) {
 			b.root(in, FromCall, 0)
+			if datagramOrPipe(&in.Call) {
+				b.noTeardown[in] = true
+			}
 		}
-	case *ssa.Field, *ssa.FieldAddr, *ssa.Index, *ssa.IndexAddr, *ssa.Lookup:
+	case *ssa.FieldAddr:
+		// &c.conn, the embedded struct through which *net.TCPConn's
+		// promoted methods (Write, Read, Close) are called, is c itself.
+		if b.tracked(in.X) && embeddedField(in.X.Type(), in.Field) {
+			b.union(in, in.X)
+		} else if IsConnLike(in.Type()) {
+			b.root(in, FromHeap, 0)
+		}
+	case *ssa.Field, *ssa.Index, *ssa.IndexAddr, *ssa.Lookup:
 		v := in.(ssa.Value)
 		if IsConnLike(v.Type()) {
 			b.root(v, FromHeap, 0)
@@ -257,12 +276,56 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 	return len(b.uf) != before
 }
 
+// datagramOrPipe reports whether call makes a conn without TCP teardown:
+// net.Pipe, or a Dial whose constant network is udp*, ip* or unixgram.
+func datagramOrPipe(call *ssa.CallCommon) bool {
+	var name string
+	var args []ssa.Value
+	if call.IsInvoke() {
+		name, args = call.Method.Name(), call.Args
+	} else {
+		k, ok := funcKey(call.StaticCallee())
+		if !ok {
+			return false
+		}
+		if k == [2]string{"net", "Pipe"} {
+			return true
+		}
+		if k[0] != "net" && k[0] != "net.Dialer" && k[0] != "crypto/tls" {
+			return false
+		}
+		name, args = k[1], call.Args
+		if k[0] == "net.Dialer" {
+			args = args[1:]
+		}
+	}
+	if !strings.HasPrefix(name, "Dial") {
+		return false
+	}
+	for _, a := range args {
+		if c, ok := a.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.String {
+			n := constant.StringVal(c.Value)
+			return strings.HasPrefix(n, "udp") || strings.HasPrefix(n, "ip") || n == "unixgram"
+		}
+	}
+	return false
+}
+
 func keyOf(call *ssa.CallCommon) [2]string {
 	if call.IsInvoke() {
 		return [2]string{}
 	}
 	k, _ := funcKey(call.StaticCallee())
 	return k
+}
+
+func embeddedField(ptr types.Type, i int) bool {
+	p, ok := ptr.Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	st, ok := p.Elem().Underlying().(*types.Struct)
+	return ok && i < st.NumFields() && st.Field(i).Embedded()
 }
 
 func isCell(v ssa.Value) bool {
@@ -347,6 +410,11 @@ func (b *funcBuilder) makeConns() {
 			}
 			if IsConn(t) && (c.Type == nil || namedIs(t, "crypto/tls", "Conn")) {
 				c.Type = t
+			}
+		}
+		for _, v := range c.Values {
+			if b.noTeardown[v] {
+				c.Type = nil // not a stream connection: no rule judges its Close
 			}
 		}
 		if c.Origin < 0 {
@@ -492,7 +560,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 		if c == nil {
 			return
 		}
-		b.applyPaths(c, instr, mode, paths, via, calleeOwns, linger)
+		b.applyPaths(c, instr, mode, i, paths, via, calleeOwns, linger)
 		if mode == modeCall {
 			if v, ok := instr.(*ssa.Call); ok {
 				if errKind != 0 {
@@ -635,7 +703,7 @@ func (b *funcBuilder) inlineClosure(instr ssa.CallInstruction, mode callMode, mc
 		}
 		for _, fe := range s.FreeVars {
 			if fe.Index == i {
-				b.applyPaths(c, instr, mode, fe.Paths, "a closure", false, LingerValue{})
+				b.applyPaths(c, instr, mode, -1, fe.Paths, "a closure", false, LingerValue{})
 			}
 		}
 	}
@@ -647,7 +715,7 @@ func (b *funcBuilder) inlineClosure(instr ssa.CallInstruction, mode callMode, mc
 		if s != nil {
 			if pe, ok := s.param(i); ok {
 				handled[i] = true
-				b.applyPaths(c, instr, mode, pe.Paths, "a closure", true, LingerValue{})
+				b.applyPaths(c, instr, mode, i, pe.Paths, "a closure", true, LingerValue{})
 				if v, ok := instr.(*ssa.Call); ok && mode == modeCall {
 					if k := errKindOf(pe.Paths); k != 0 {
 						setKind(b.onErr, v, c, k)
@@ -660,7 +728,7 @@ func (b *funcBuilder) inlineClosure(instr ssa.CallInstruction, mode callMode, mc
 
 // applyPaths turns the kind strings of paths into events at instr, and
 // registers them as a step of c's flow.
-func (b *funcBuilder) applyPaths(c *Conn, instr ssa.CallInstruction, mode callMode, paths []string, via string, calleeOwns bool, linger LingerValue) {
+func (b *funcBuilder) applyPaths(c *Conn, instr ssa.CallInstruction, mode callMode, operand int, paths []string, via string, calleeOwns bool, linger LingerValue) {
 	var evPaths [][]*Event
 	for _, p := range paths {
 		var evs []*Event
@@ -685,6 +753,7 @@ func (b *funcBuilder) applyPaths(c *Conn, instr ssa.CallInstruction, mode callMo
 			}
 			ev := b.event(c, instr, k, via, mode, calleeOwns)
 			ev.Linger = linger
+			ev.Operand = operand
 			evs = append(evs, ev)
 		}
 		evPaths = append(evPaths, evs)
@@ -761,6 +830,7 @@ func (b *funcBuilder) edgeEvents(ifi *ssa.If) {
 		}
 	}
 	if h == nil {
+		b.assertEdge(ifi)
 		return
 	}
 	kinds := b.onErr[h.call]
@@ -773,6 +843,7 @@ func (b *funcBuilder) edgeEvents(ifi *ssa.If) {
 			continue
 		}
 		ev := b.event(c, ifi, k, "", modeCall, false)
+		ev.Operand = -1
 		ev.Pos = h.call.Pos()
 		if call, ok := h.call.(*ssa.Call); ok && call.Call.Pos().IsValid() {
 			ev.Pos = call.Call.Pos()
@@ -790,6 +861,37 @@ func (b *funcBuilder) edgeEvents(ifi *ssa.If) {
 		}
 		m[ifi] = pair
 	}
+}
+
+// assertEdge handles `if cw, ok := c.(interface{ CloseWrite() error }); ok`:
+// on the edge where the assertion fails the conn cannot be half-closed,
+// so that path has done all it can (a CloseWrite event); likewise for a
+// drain helper interface. This keeps "half-close if possible" code quiet.
+func (b *funcBuilder) assertEdge(ifi *ssa.If) {
+	ex, ok := ifi.Cond.(*ssa.Extract)
+	if !ok || ex.Index != 1 {
+		return
+	}
+	ta, ok := ex.Tuple.(*ssa.TypeAssert)
+	if !ok || !ta.CommaOk {
+		return
+	}
+	c := b.connOf(ta.X)
+	if c == nil {
+		return
+	}
+	if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "CloseWrite"); obj == nil {
+		return
+	}
+	ev := b.event(c, ifi, CloseWrite, "", modeCall, false)
+	ev.Operand = -1
+	ev.Pos = ta.Pos()
+	m := b.edges[c]
+	if m == nil {
+		m = map[*ssa.If][2]*Event{}
+		b.edges[c] = m
+	}
+	m[ifi] = [2]*Event{nil, ev}
 }
 
 // errCall returns the call whose error result v is, or nil.

@@ -52,6 +52,10 @@ type Event struct {
 	Deferred bool
 	// Concurrent is set for events inside a goroutine started here.
 	Concurrent bool
+	// Operand is the index of the conn among the call's operands (the
+	// receiver first, for methods), or -1 (a closure's captured conn, an
+	// edge event).
+	Operand int
 	// Linger holds the argument of SetLinger when Kind == Linger.
 	Linger LingerValue
 	// CalleeOwns is set for events inlined from a named function that

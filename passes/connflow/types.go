@@ -26,6 +26,7 @@ var streamConnTypes = [][2]string{
 	{"net", "Conn"},
 	{"net", "TCPConn"},
 	{"net", "UnixConn"},
+	{"net", "conn"}, // embedded in TCPConn and UnixConn: their promoted methods are its
 	{"crypto/tls", "Conn"},
 }
 

@@ -20,11 +20,12 @@ import (
 	"github.com/teardownlint/teardown/internal/lint"
 	"github.com/teardownlint/teardown/passes/lingerblock"
 	"github.com/teardownlint/teardown/passes/lingerzero"
+	"github.com/teardownlint/teardown/passes/writeclose"
 )
 
 // Rules are the analyzers whose directives are checked. The suite adds
 // each rule here.
-var Rules = []*analysis.Analyzer{lingerzero.Analyzer, lingerblock.Analyzer}
+var Rules = []*analysis.Analyzer{writeclose.Analyzer, lingerzero.Analyzer, lingerblock.Analyzer}
 
 var Analyzer = &analysis.Analyzer{
 	Name:       "directives",

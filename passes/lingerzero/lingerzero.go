@@ -53,12 +53,14 @@ var restating = set("set sets setting setlinger linger lingering so_linger solin
 // wanted: it has a reason word and at least three words that do more
 // than restate the call. See docs/rules/lingerzero.md.
 func Justifies(comment string) bool {
+	// An apostrophe is part of a word ("doesn't" is one word, not
+	// "doesn" and "t"); at a word's edge it is a quote and is trimmed.
 	words := strings.FieldsFunc(strings.ToLower(comment), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-'
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-' && r != '\'' && r != '’'
 	})
 	reason, content := false, 0
 	for _, w := range words {
-		w = strings.Trim(w, "-")
+		w = strings.Trim(w, "-'’")
 		if reasonWords[w] {
 			reason = true
 		}

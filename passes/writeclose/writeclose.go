@@ -1,0 +1,100 @@
+package writeclose
+
+import (
+	"flag"
+	"fmt"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/teardownlint/teardown/internal/fix"
+	"github.com/teardownlint/teardown/internal/lint"
+	"github.com/teardownlint/teardown/passes/connflow"
+)
+
+// Analyzer reports a Close reached after writes without CloseWrite and a drain.
+var Analyzer = New()
+
+// New returns a fresh writeclose analyzer with its own flags.
+func New() *analysis.Analyzer {
+	var helper string
+	a := lint.NewAnalyzer(doc, func(p *lint.Pass) { run(p, helper) })
+	a.Flags.Init(doc.Name, flag.ContinueOnError)
+	a.Flags.StringVar(&helper, "helper", "", "graceful-close helper the suggested fix calls, as IMPORTPATH.Func (signature func(net.Conn) error)")
+	return a
+}
+
+// verdict judges one path to a Close: it returns the last write that is
+// not followed by an end of the peer's sending, or nil if the path is fine.
+func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
+	lw := h.LastIndex(connflow.Write)
+	if lw < 0 {
+		return nil
+	}
+	switch {
+	case h.Has(lw+1, connflow.Failed), h.Has(lw+1, connflow.Dup):
+		return nil // the write failed, or Close does not end the conn
+	case h.Has(lw+1, connflow.ReadEOF), h.Has(lw+1, connflow.Read):
+		return nil // drained, or the peer answered: it has what was written
+	case h.Has(lw+1, connflow.CloseWrite) && c.ConcurrentDrain:
+		return nil // a proxy: a sibling goroutine reads the conn to EOF
+	case connflow.SameCall(h[lw], close):
+		return nil // a helper writes and closes: it is judged on its own
+	}
+	return h[lw]
+}
+
+func run(p *lint.Pass, helper string) {
+	for f := range p.Funcs {
+		for _, c := range f.Conns {
+			if !c.Owned() || !c.IsConn() {
+				continue
+			}
+			reported := map[any]bool{}
+			for _, close := range c.EventsOf(connflow.Close) {
+				if reported[close.Pos] {
+					continue
+				}
+				var last *connflow.Event
+				halfClosed := false
+				for _, h := range c.Reaching[close] {
+					if w := verdict(c, h, close); w != nil {
+						last = w
+						halfClosed = h.Has(h.LastIndex(connflow.Write)+1, connflow.CloseWrite)
+						break
+					}
+				}
+				if last == nil {
+					continue
+				}
+				reported[close.Pos] = true
+				report(p, c, close, last, halfClosed, helper)
+			}
+		}
+	}
+}
+
+func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClosed bool, helper string) {
+	what := "closed"
+	if close.Via != "" {
+		what = "closed by " + close.Via
+	}
+	missing := "without CloseWrite and a drain"
+	if halfClosed {
+		missing = "after CloseWrite but without a drain"
+	}
+	line := p.Fset.Position(last.Pos).Line
+	d := analysis.Diagnostic{
+		Pos: close.Pos,
+		Message: fmt.Sprintf("conn is %s after a write (line %d) %s: unread or late data turns Close into RST, "+
+			"and the peer may lose what was written; CloseWrite, read to EOF under a deadline, then Close", what, line, missing),
+	}
+	if site, ok := fix.SiteOf(p, close); ok {
+		g := fix.Graceful{CloseWrite: !halfClosed, Drain: !c.ConcurrentRead, Helper: helper}
+		msg := "Half-close, drain under a deadline, then Close"
+		if c.ConcurrentRead {
+			msg = "Half-close before Close (another goroutine reads this conn, so no drain here)"
+		}
+		d.SuggestedFixes = []analysis.SuggestedFix{fix.GracefulClose(p, site, g, msg)}
+	}
+	p.Report(d)
+}

@@ -1,0 +1,3 @@
+module e2e.example
+
+go 1.26
