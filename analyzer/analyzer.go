@@ -9,6 +9,8 @@ import (
 	"github.com/teardownlint/teardown/passes/directives"
 	"github.com/teardownlint/teardown/passes/lingerblock"
 	"github.com/teardownlint/teardown/passes/lingerzero"
+	"github.com/teardownlint/teardown/passes/unflushedclose"
+	"github.com/teardownlint/teardown/passes/unreadclose"
 	"github.com/teardownlint/teardown/passes/writeclose"
 )
 
@@ -16,6 +18,8 @@ import (
 func Rules() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		writeclose.Analyzer,
+		unreadclose.Analyzer,
+		unflushedclose.Analyzer,
 		lingerzero.Analyzer,
 		lingerblock.Analyzer,
 	}

@@ -136,13 +136,20 @@ func GracefulClose(p *lint.Pass, site *CloseSite, g Graceful, message string) an
 	}
 	lines, imports := g.Prelude(p)
 	if site.Defer != nil && isCloseCall(site.Call) {
-		indent := indentOf(p, site.Defer.Pos())
-		body := Block(append(lines, x+".Close()"), indent)
-		text := "defer func() {\n" + body + indent + "}()"
-		edits := []analysis.TextEdit{{Pos: site.Defer.Pos(), End: site.Defer.End(), NewText: []byte(text)}}
+		edits := []analysis.TextEdit{DeferWith(p, site, lines)}
 		return analysis.SuggestedFix{Message: message, TextEdits: append(edits, AddImports(file, imports...)...)}
 	}
 	return analysis.SuggestedFix{Message: message, TextEdits: InsertBefore(p, site.Stmt, lines, imports)}
+}
+
+// DeferWith rewrites `defer X.Close()` at site into a deferred closure
+// that runs lines first.
+func DeferWith(p *lint.Pass, site *CloseSite, lines []string) analysis.TextEdit {
+	x := exprString(p, site.Conn)
+	indent := indentOf(p, site.Defer.Pos())
+	body := Block(append(lines, x+".Close()"), indent)
+	text := "defer func() {\n" + body + indent + "}()"
+	return analysis.TextEdit{Pos: site.Defer.Pos(), End: site.Defer.End(), NewText: []byte(text)}
 }
 
 func isCloseCall(call *ast.CallExpr) bool {

@@ -81,6 +81,7 @@ func run(pass *analysis.Pass) (res any, err error) {
 		building:  map[*ssa.Function]bool{},
 		summaries: map[*ssa.Function]*Summary{},
 		result:    &Result{},
+		sameConn:  map[*ssa.Function][]int{},
 	}
 	var current *ssa.Function
 	defer func() {
@@ -132,6 +133,10 @@ type pkgState struct {
 	building  map[*ssa.Function]bool
 	summaries map[*ssa.Function]*Summary
 	result    *Result
+	// sameConn tells a closure which of its free variables its parent
+	// binds to one connection (say a conn and a bufio.Writer over it), so
+	// that the closure orders their events as one history.
+	sameConn map[*ssa.Function][]int
 }
 
 // model returns the model of fn, building it on first use. It returns nil

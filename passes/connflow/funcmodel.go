@@ -150,6 +150,19 @@ func (b *funcBuilder) identities() {
 			b.root(fv, FromFreeVar, i)
 		}
 	}
+	if groups := b.ps.sameConn[b.fn]; groups != nil {
+		first := map[int]int{}
+		for i, g := range groups {
+			if g < 0 || !b.tracked(b.fn.FreeVars[i]) {
+				continue
+			}
+			if j, ok := first[g]; ok {
+				b.union(b.fn.FreeVars[j], b.fn.FreeVars[i])
+			} else {
+				first[g] = i
+			}
+		}
+	}
 	// Iterate to a fixpoint: a value is tracked when its operand is, and
 	// operands may be defined later in block order (loops).
 	for changed := true; changed; {
@@ -572,14 +585,20 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 			}
 		}
 	}
-	direct := func(effs []opEffect, via string) {
+	// direct applies catalogued effects. For package functions (not
+	// methods) a write into a bufio.Writer operand is a buffered write.
+	direct := func(effs []opEffect, via string, isFunc bool) {
 		for _, e := range effs {
 			if e.operand < len(ops) {
 				var lv LingerValue
 				if e.kinds == "l" && len(ops) > 1 {
 					lv = lingerOf(ops[1])
 				}
-				apply(e.operand, []string{e.kinds}, e.onErr, e.onFalse, via, false, lv)
+				kinds := e.kinds
+				if isFunc && kinds == string(Write) && buffered(ops[e.operand]) {
+					kinds = string(BufWrite) // fmt.Fprintf(bw, ...) fills bw's buffer
+				}
+				apply(e.operand, []string{kinds}, e.onErr, e.onFalse, via, false, lv)
 			}
 		}
 	}
@@ -587,7 +606,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 	switch {
 	case call.IsInvoke():
 		if effs, ok := methodEffects(call.Value.Type(), call.Method.Name()); ok {
-			direct(effs, "")
+			direct(effs, "", false)
 			handled[0] = true
 		}
 	case mc != nil:
@@ -603,13 +622,13 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 		}
 		if callee != nil && callee.Signature.Recv() != nil && len(ops) > 0 {
 			if effs, ok := methodEffects(callee.Signature.Recv().Type(), callee.Name()); ok {
-				direct(effs, "")
+				direct(effs, "", false)
 				handled[0] = true
 				break
 			}
 		}
 		if effs, ok := funcEffects[key]; ok {
-			direct(effs, "")
+			direct(effs, "", true)
 			break
 		}
 		if i, ok := goLaunchers[key]; ok && i < len(ops) {
@@ -641,6 +660,22 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 		if b.tracked(o) && !handled[i] {
 			b.escape(b.connOf(o), "passed to "+calleeName(call))
 		}
+	}
+}
+
+// buffered reports whether writes to v land in a bufio buffer: v is a
+// *bufio.Writer or *bufio.ReadWriter, possibly converted to io.Writer.
+func buffered(v ssa.Value) bool {
+	for {
+		switch x := v.(type) {
+		case *ssa.MakeInterface:
+			v = x.X
+			continue
+		case *ssa.ChangeInterface:
+			v = x.X
+			continue
+		}
+		return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
 	}
 }
 
@@ -690,6 +725,16 @@ func (b *funcBuilder) inlineClosure(instr ssa.CallInstruction, mode callMode, mc
 	fn, ok := mc.Fn.(*ssa.Function)
 	if !ok {
 		return
+	}
+	if _, built := b.ps.models[fn]; !built {
+		groups := make([]int, len(mc.Bindings))
+		for i, bind := range mc.Bindings {
+			groups[i] = -1
+			if c := b.connOf(bind); c != nil {
+				groups[i] = c.ID
+			}
+		}
+		b.ps.sameConn[fn] = groups
 	}
 	s := b.ps.summary(fn)
 	for i, bind := range mc.Bindings {

@@ -20,12 +20,16 @@ import (
 	"github.com/teardownlint/teardown/internal/lint"
 	"github.com/teardownlint/teardown/passes/lingerblock"
 	"github.com/teardownlint/teardown/passes/lingerzero"
+	"github.com/teardownlint/teardown/passes/unflushedclose"
+	"github.com/teardownlint/teardown/passes/unreadclose"
 	"github.com/teardownlint/teardown/passes/writeclose"
 )
 
 // Rules are the analyzers whose directives are checked. The suite adds
 // each rule here.
-var Rules = []*analysis.Analyzer{writeclose.Analyzer, lingerzero.Analyzer, lingerblock.Analyzer}
+var Rules = []*analysis.Analyzer{
+	writeclose.Analyzer, unreadclose.Analyzer, unflushedclose.Analyzer, lingerzero.Analyzer, lingerblock.Analyzer,
+}
 
 var Analyzer = &analysis.Analyzer{
 	Name:       "directives",

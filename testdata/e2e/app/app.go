@@ -24,6 +24,16 @@ func ReplyGracefully(c net.Conn, resp []byte) error {
 	return netx.CloseGracefully(c)
 }
 
+// ReplyAndLog is Reply with a second helper between the write and the
+// Close: the finding needs the facts of both.
+func ReplyAndLog(c net.Conn, resp []byte) (string, error) {
+	if err := netx.WriteAll(c, resp); err != nil {
+		return "", err
+	}
+	name := netx.Name(c)
+	return name, c.Close()
+}
+
 // Dial connects, and configures a blocking Close.
 func Dial(addr string) (*net.TCPConn, error) {
 	c, err := net.Dial("tcp", addr)

@@ -47,3 +47,8 @@ func CloseGracefully(c net.Conn) error {
 	io.Copy(io.Discard, io.LimitReader(c, 256<<10))
 	return c.Close()
 }
+
+// Name describes c: it neither reads, writes nor closes it.
+func Name(c net.Conn) string {
+	return c.LocalAddr().String() + "->" + c.RemoteAddr().String()
+}

@@ -1,0 +1,43 @@
+// Package unflushedclose defines an Analyzer that reports a conn closed
+// while a buffered writer over it still holds written bytes.
+//
+// # Analyzer unflushedclose
+//
+// unflushedclose: a conn closed under an unflushed bufio.Writer silently loses the buffered bytes
+//
+// Bytes written to a bufio.Writer (or a bufio.ReadWriter, or a
+// textproto.Writer's buffer) reach the connection only when the buffer
+// fills or Flush is called. Closing the conn first drops them without an
+// error on either side: the peer sees a clean EOF after a truncated
+// stream. See docs/rules/unflushedclose.md.
+package unflushedclose
+
+import "github.com/teardownlint/teardown/internal/lint"
+
+var doc = &lint.Doc{
+	Name:     "unflushedclose",
+	Title:    "a conn closed under an unflushed bufio.Writer silently loses the buffered bytes",
+	Severity: lint.Error,
+	Since:    "v0.1.0",
+	Why: "A `bufio.Writer` over a connection holds written bytes until its buffer fills or `Flush` is called. Closing the connection first throws them away. Nothing reports it: `Write` on the buffer succeeded, `Close` succeeds, and the peer reads a clean `io.EOF` after a stream that is simply shorter.\n\n" +
+		"Measured on Linux over loopback (ground truth, experiment 10, 5/5 runs each): 1,000 bytes buffered and no Flush, the peer received 0 bytes; 10 writes of 1,000 bytes, it received 8,192 (two automatic 4,096-byte flushes) and lost 1,808; with Flush, all 10,000. No variant produced an RST or an error on either side.",
+	Before: `func send(c net.Conn, lines []string) {
+	w := bufio.NewWriter(c)
+	for _, l := range lines {
+		w.WriteString(l + "\n")
+	}
+	c.Close() // the last partial buffer is dropped
+}`,
+	After: `func send(c net.Conn, lines []string) {
+	w := bufio.NewWriter(c)
+	for _, l := range lines {
+		w.WriteString(l + "\n")
+	}
+	w.Flush()
+	c.Close()
+}`,
+	Fix:       "Insert a `Flush` of the buffered writer before the Close (before the statement containing it, or at the top of a deferred closure that closes).",
+	Justify:   "`//teardown:ignore unflushedclose <reason>` on the Close's line or the line above. A directive without a reason is reported and suppresses nothing.",
+	NotReport: "- a Flush (or a write that goes straight to the conn after the buffered one, such as `textproto.Writer.PrintfLine`) between the last buffered write and the Close;\n- the path on which a write or Flush failed;\n- a conn that escapes (returned, stored, sent, passed to unknown code);\n- a buffered writer that is not over a connection.",
+	Evidence:  "`../shared/ground-truth.md`, experiment 10. Reproduced by `passes/unflushedclose/socket_test.go` on a real peer on 127.0.0.1.",
+}

@@ -1,0 +1,85 @@
+package unreadclose
+
+import (
+	"flag"
+	"fmt"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/teardownlint/teardown/internal/fix"
+	"github.com/teardownlint/teardown/internal/lint"
+	"github.com/teardownlint/teardown/passes/connflow"
+)
+
+// Analyzer reports a Close reached after reads that stopped early.
+var Analyzer = New()
+
+// New returns a fresh unreadclose analyzer with its own flags.
+func New() *analysis.Analyzer {
+	var framed bool
+	a := lint.NewAnalyzer(doc, func(p *lint.Pass) { run(p, framed) })
+	a.Flags.Init(doc.Name, flag.ContinueOnError)
+	a.Flags.BoolVar(&framed, "framed", false, "also report a conn closed after reading a reply to a request written by the same function")
+	return a
+}
+
+// verdict returns the last read on h that stopped before EOF and is not
+// followed by a drain, or nil if the path is fine.
+func verdict(h connflow.History, close *connflow.Event, framed bool) *connflow.Event {
+	lr := h.LastIndex(connflow.Read, connflow.ReadEOF)
+	if lr < 0 || h[lr].Kind == connflow.ReadEOF {
+		return nil
+	}
+	switch {
+	case h.Has(lr+1, connflow.Write), h.Has(lr+1, connflow.Failed), h.Has(lr+1, connflow.Dup):
+		return nil // writeclose's case, a broken conn, or a Close that does not end the conn
+	case !framed && h[:lr].LastIndex(connflow.Write) >= 0:
+		return nil // a reply to our request: the peer is usually done
+	case connflow.SameCall(h[lr], close):
+		return nil
+	}
+	return h[lr]
+}
+
+func run(p *lint.Pass, framed bool) {
+	for f := range p.Funcs {
+		for _, c := range f.Conns {
+			if !c.Owned() || !c.IsConn() || c.ConcurrentRead {
+				continue
+			}
+			reported := map[any]bool{}
+			for _, close := range c.EventsOf(connflow.Close) {
+				if reported[close.Pos] {
+					continue
+				}
+				for _, h := range c.Reaching[close] {
+					if r := verdict(h, close, framed); r != nil {
+						reported[close.Pos] = true
+						closeRead := h.Has(h.LastIndex(connflow.Read)+1, connflow.CloseRead)
+						report(p, close, r, closeRead)
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+func report(p *lint.Pass, close, read *connflow.Event, closeRead bool) {
+	what := "closed"
+	if close.Via != "" {
+		what = "closed by " + close.Via
+	}
+	msg := fmt.Sprintf("conn is %s after a read (line %d) that stopped before EOF: if the peer sent more, Close sends RST "+
+		"and the peer sees ECONNRESET and loses what it had not read; drain under a deadline before Close",
+		what, p.Fset.Position(read.Pos).Line)
+	if closeRead {
+		msg += " (CloseRead does not prevent the RST on Linux: it discards nothing)"
+	}
+	d := analysis.Diagnostic{Pos: close.Pos, Message: msg}
+	if site, ok := fix.SiteOf(p, close); ok {
+		d.SuggestedFixes = []analysis.SuggestedFix{fix.GracefulClose(p, site, fix.Graceful{Drain: true},
+			"Drain under a deadline, then Close")}
+	}
+	p.Report(d)
+}
