@@ -23,6 +23,12 @@ type selection struct {
 	decls    map[*ast.FuncDecl]bool // functions to build
 	initKeep func(ast.Expr) bool    // package-level initializers to build
 	empty    bool                   // nothing in the package touches a conn
+	// declare are the package's functions the built code refers to: they
+	// are declared (without body); every other function is left out.
+	declare map[types.Object]bool
+	// imports are the imported packages the built code refers to: only
+	// they get (type-only) SSA packages.
+	imports map[*types.Package]bool
 }
 
 func selectFuncs(pass *analysis.Pass) *selection {
@@ -67,6 +73,43 @@ func selectFuncs(pass *analysis.Pass) *selection {
 		return false
 	}
 	sel.empty = len(sel.decls) == 0 && len(initPos) == 0
+	if sel.empty {
+		return sel
+	}
+	// What does the code to build refer to?
+	var initSpans [][2]token.Pos
+	for _, init := range pass.TypesInfo.InitOrder {
+		if sel.initKeep(init.Rhs) {
+			initSpans = append(initSpans, [2]token.Pos{init.Rhs.Pos(), init.Rhs.End()})
+		}
+	}
+	kept := func(p token.Pos) bool {
+		i := sort.Search(len(decls), func(i int) bool { return decls[i].end > p })
+		if i < len(decls) && decls[i].pos <= p {
+			return sel.decls[decls[i].decl]
+		}
+		for _, sp := range initSpans {
+			if sp[0] <= p && p < sp[1] {
+				return true
+			}
+		}
+		return false
+	}
+	sel.declare = map[types.Object]bool{}
+	sel.imports = map[*types.Package]bool{}
+	for id, obj := range pass.TypesInfo.Uses {
+		pkg := obj.Pkg()
+		if pkg == nil || !kept(id.Pos()) {
+			continue
+		}
+		if pkg == pass.Pkg {
+			if fn, ok := obj.(*types.Func); ok {
+				sel.declare[fn.Origin()] = true
+			}
+		} else if obj.Parent() == pkg.Scope() {
+			sel.imports[pkg] = true
+		}
+	}
 	return sel
 }
 
@@ -90,25 +133,35 @@ func sigIsConnLike(info *types.Info, fd *ast.FuncDecl) bool {
 // buildSSA builds SSA for the selected functions of the package and
 // returns them with their closures, in source order.
 func buildSSA(pass *analysis.Pass, sel *selection) []*ssa.Function {
-	prog := ssa.NewProgram(pass.Fset, ssa.BuilderMode(0))
+	// BareInits: the package initializer does not call its imports' inits,
+	// so only the imports the built code refers to need SSA packages.
+	prog := ssa.NewProgram(pass.Fset, ssa.BareInits)
 	prog.SetNoReturn(isNoReturn)
-	// Like buildssa: direct imports only; go/ssa needs no more.
+	// Like buildssa, direct imports only, and of those only the ones the
+	// code to build refers to: go/ssa needs no more.
 	for _, p := range pass.Pkg.Imports() {
-		prog.CreatePackage(p, nil, nil, true)
+		if sel.imports[p] {
+			prog.CreatePackage(p, nil, nil, true)
+		}
 	}
 
-	// Trim: keep declarations, drop bodies that do not touch a conn.
+	// Trim: build the selected functions; declare, without a body, the
+	// other functions they refer to; leave out the rest. (Methods left out
+	// are created on demand by go/ssa from their types.)
 	files := make([]*ast.File, len(pass.Files))
 	for i, f := range pass.Files {
 		cp := *f
-		cp.Decls = make([]ast.Decl, len(f.Decls))
-		for j, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && !sel.decls[fd] {
+		cp.Decls = nil
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && !sel.decls[fd] {
+				if !sel.declare[pass.TypesInfo.Defs[fd.Name]] {
+					continue
+				}
 				trimmed := *fd
 				trimmed.Body = nil
 				d = &trimmed
 			}
-			cp.Decls[j] = d
+			cp.Decls = append(cp.Decls, d)
 		}
 		files[i] = &cp
 	}
@@ -133,7 +186,7 @@ func buildSSA(pass *analysis.Pass, sel *selection) []*ssa.Function {
 	for _, f := range files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
+			if !ok || fd.Body == nil || !sel.decls[fd] {
 				continue
 			}
 			if obj, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
