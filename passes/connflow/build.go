@@ -52,8 +52,14 @@ func selectFuncs(pass *analysis.Pass) *selection {
 	}
 	sort.Slice(decls, func(i, j int) bool { return decls[i].pos < decls[j].pos })
 	var initPos []token.Pos // conn mentions outside any function
+	memo := map[types.Type]bool{}
 	for expr, tv := range pass.TypesInfo.Types {
-		if !mentionsConn(tv.Type) {
+		m, ok := memo[tv.Type]
+		if !ok {
+			m = mentionsConn(tv.Type)
+			memo[tv.Type] = m
+		}
+		if !m {
 			continue
 		}
 		p := expr.Pos()

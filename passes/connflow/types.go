@@ -9,15 +9,24 @@ import (
 
 // namedIs reports whether t (or *t) is the named type pkg.name.
 func namedIs(t types.Type, pkg, name string) bool {
+	p, n := typeName(t)
+	return n == name && p == pkg
+}
+
+// typeName returns the package path and name of t or *t, if named.
+func typeName(t types.Type) (pkg, name string) {
 	if p, ok := types.Unalias(t).(*types.Pointer); ok {
 		t = p.Elem()
 	}
 	n, ok := types.Unalias(t).(*types.Named)
 	if !ok {
-		return false
+		return "", ""
 	}
 	obj := n.Obj()
-	return obj.Name() == name && obj.Pkg() != nil && obj.Pkg().Path() == pkg
+	if obj.Pkg() == nil {
+		return "", obj.Name()
+	}
+	return obj.Pkg().Path(), obj.Name()
 }
 
 // streamConnTypes are the concrete and interface types whose Close
@@ -47,13 +56,14 @@ func IsConn(t types.Type) bool {
 	if t == nil {
 		return false
 	}
+	pkg, name := typeName(t)
 	for _, nt := range noTeardownTypes {
-		if namedIs(t, nt[0], nt[1]) {
+		if nt[0] == pkg && nt[1] == name {
 			return false
 		}
 	}
 	for _, ct := range streamConnTypes {
-		if namedIs(t, ct[0], ct[1]) {
+		if ct[0] == pkg && ct[1] == name {
 			return true
 		}
 	}

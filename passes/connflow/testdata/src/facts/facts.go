@@ -1,0 +1,86 @@
+package facts
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"time"
+)
+
+func WriteAll(w io.Writer, b []byte) error { // want WriteAll:`effects\(0:w\)`
+	_, err := w.Write(b)
+	return err
+}
+
+func WriteChecked(c net.Conn, b []byte) error { // want WriteChecked:`effects\(0:w\|wx\)`
+	if _, err := c.Write(b); err != nil {
+		return err
+	}
+	return nil
+}
+
+func Graceful(c net.Conn) error { // want Graceful:`effects\(0:hec\|hx\)`
+	if err := c.(*net.TCPConn).CloseWrite(); err != nil {
+		return err
+	}
+	c.SetReadDeadline(time.Now().Add(time.Second))
+	io.Copy(io.Discard, c)
+	return c.Close()
+}
+
+func DeferClose(c net.Conn) { // want DeferClose:`effects\(0:wc\)`
+	defer c.Close()
+	c.Write(nil)
+}
+
+func ClosureClose(c net.Conn) { // want ClosureClose:`effects\(0:wc\)`
+	defer func() { c.Close() }()
+	c.Write(nil)
+}
+
+func Drain(r io.Reader) { // want Drain:`effects\(0:re\)`
+	buf := make([]byte, 512)
+	for {
+		if _, err := r.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+func ReadLine(r *bufio.Reader) (string, error) { // want ReadLine:`effects\(0:r\)`
+	return r.ReadString('\n')
+}
+
+func Scan(c net.Conn) { // want Scan:`effects\(0:re\)`
+	sc := bufio.NewScanner(c)
+	for sc.Scan() {
+	}
+}
+
+func EOFCheck(c net.Conn) { // want EOFCheck:`effects\(0:r\|re\)`
+	buf := make([]byte, 8)
+	_, err := c.Read(buf)
+	if errors.Is(err, io.EOF) {
+		return
+	}
+}
+
+var conns []net.Conn
+
+func Store(c net.Conn) { conns = append(conns, c) } // want Store:`effects\(0:o\)`
+
+func Return(c net.Conn) net.Conn { return c } // want Return:`effects\(0:o\)`
+
+func Unused(c net.Conn) {} // want Unused:`effects\(0:\)`
+
+func Buffered(c net.Conn) { // want Buffered:`effects\(0:b\)`
+	w := bufio.NewWriter(c)
+	w.WriteString("x")
+}
+
+func Linger(c *net.TCPConn) { c.SetLinger(0) } // want Linger:`effects\(0:l\)`
+
+func Generic[C io.Writer](c C) { c.Write(nil) }
+
+func NoConn(x int) int { return x + 1 }
