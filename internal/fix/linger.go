@@ -2,6 +2,7 @@ package fix
 
 import (
 	"go/ast"
+	"go/types"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -34,20 +35,14 @@ func UndoLinger(p *lint.Pass, op *connflow.LingerOp) (fix analysis.SuggestedFix,
 		}, true
 	}
 	if op.Raw && len(call.Args) == 4 {
-		if lit := lingerLiteral(call.Args[3]); lit != nil {
-			for _, e := range lit.Elts {
-				if kv, ok := e.(*ast.KeyValueExpr); ok {
-					if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Onoff" {
-						if !SafeToDelete(p, kv.Value) {
-							return fix, false
-						}
-						return analysis.SuggestedFix{
-							Message:   "Turn SO_LINGER off (Onoff: 0): Close sends FIN again",
-							TextEdits: []analysis.TextEdit{Replace(kv.Value, "0")},
-						}, true
-					}
-				}
+		if onoff := onoffField(p, lingerLiteral(call.Args[3])); onoff != nil {
+			if !SafeToDelete(p, onoff) {
+				return fix, false
 			}
+			return analysis.SuggestedFix{
+				Message:   "Turn SO_LINGER off (Onoff: 0), the default: Close returns at once and the kernel sends the data and FIN",
+				TextEdits: []analysis.TextEdit{Replace(onoff, "0")},
+			}, true
 		}
 	}
 	return fix, false
@@ -58,6 +53,38 @@ func lingerLiteral(e ast.Expr) *ast.CompositeLit {
 	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok {
 		if lit, ok := ast.Unparen(u.X).(*ast.CompositeLit); ok {
 			return lit
+		}
+	}
+	return nil
+}
+
+// onoffField returns the expression that sets the Onoff field in a
+// Linger literal, keyed (Linger{Onoff: 1}) or positional (Linger{1, 0}),
+// or nil.
+func onoffField(p *lint.Pass, lit *ast.CompositeLit) ast.Expr {
+	if lit == nil {
+		return nil
+	}
+	for _, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Onoff" {
+				return kv.Value
+			}
+		}
+	}
+	t := p.TypesInfo.TypeOf(lit)
+	if t == nil {
+		return nil
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok || len(lit.Elts) != st.NumFields() {
+		return nil // keyed without Onoff, or not a struct
+	}
+	for i := range st.NumFields() {
+		if st.Field(i).Name() == "Onoff" {
+			if _, keyed := lit.Elts[i].(*ast.KeyValueExpr); !keyed {
+				return lit.Elts[i]
+			}
 		}
 	}
 	return nil

@@ -53,8 +53,15 @@ func ParseDirectives(fset *token.FileSet, files []*ast.File) []*Directive {
 
 func parseDirective(fset *token.FileSet, c *ast.Comment) *Directive {
 	p := fset.Position(c.Pos())
-	d := &Directive{Pos: c.Pos(), Filename: p.Filename, Line: p.Line}
-	fields := strings.Fields(strings.TrimPrefix(c.Text, prefix))
+	d := ParseDirectiveText(c.Text)
+	d.Pos, d.Filename, d.Line = c.Pos(), p.Filename, p.Line
+	return d
+}
+
+// ParseDirectiveText parses the text of one //teardown: comment.
+func ParseDirectiveText(text string) *Directive {
+	d := &Directive{}
+	fields := strings.Fields(strings.TrimPrefix(text, prefix))
 	if len(fields) == 0 {
 		d.Malformed = "malformed teardown directive: missing verb (want //teardown:ignore RULE reason or //teardown:abort reason)"
 		return d

@@ -3,6 +3,7 @@
 package linttest
 
 import (
+	"fmt"
 	"go/ast"
 	"go/importer"
 	"go/parser"
@@ -10,6 +11,7 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,10 +26,68 @@ func Run(t *testing.T, a *analysis.Analyzer, pkgs ...string) []*analysistest.Res
 	t.Helper()
 	dir := analysistest.TestData()
 	results := analysistest.RunWithSuggestedFixes(t, dir, a, pkgs...)
+	unfixable := 0
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			if len(d.SuggestedFixes) == 0 {
+				unfixable++
+			}
+		}
+	}
 	for _, pkg := range pkgs {
 		TypeCheckGolden(t, filepath.Join(dir, "src", pkg))
 	}
+	if again := reanalyzeFixed(t, dir, a, pkgs); len(again) > unfixable {
+		t.Errorf("the fixed code is still reported %d times (%d findings had no fix):\n%s",
+			len(again), unfixable, strings.Join(again, "\n"))
+	}
 	return results
+}
+
+var wantComment = regexp.MustCompile("// want .*$")
+
+// reanalyzeFixed runs a over a copy of the testdata in which every
+// .golden file replaces its source (without its // want comments), and
+// returns the diagnostics: fixed code should not be reported again.
+func reanalyzeFixed(t *testing.T, dir string, a *analysis.Analyzer, pkgs []string) []string {
+	t.Helper()
+	tmp := t.TempDir()
+	if err := os.CopyFS(tmp, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	any := false
+	for _, pkg := range pkgs {
+		pdir := filepath.Join(tmp, "src", pkg)
+		entries, _ := os.ReadDir(pdir)
+		for _, e := range entries {
+			name := e.Name()
+			if !strings.HasSuffix(name, ".go.golden") {
+				continue
+			}
+			src, err := os.ReadFile(filepath.Join(pdir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(src), "\n")
+			for i, l := range lines {
+				lines[i] = wantComment.ReplaceAllString(l, "")
+			}
+			os.WriteFile(filepath.Join(pdir, strings.TrimSuffix(name, ".golden")), []byte(strings.Join(lines, "\n")), 0o644)
+			any = true
+		}
+	}
+	if !any {
+		return nil
+	}
+	var r recorder
+	analysistest.Run(&r, tmp, a, pkgs...)
+	return r.errs
+}
+
+type recorder struct{ errs []string }
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 
 // TypeCheckGolden type-checks the package in dir with each X.go.golden

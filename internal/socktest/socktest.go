@@ -19,6 +19,12 @@
 // in the measurements of /work/shared/ground-truth.md. Every I/O of B has a
 // deadline, and a watchdog makes the program fail loudly instead of hanging.
 //
+// [RunProxy] runs a proxy function instead, between a client and a server
+// that the harness plays: client <-> a [proxy(a, b)] b <-> server. The
+// client sends a request and half-closes; the server reads to EOF, then
+// responds and closes. What the client and the server each read tells
+// whether the proxy passed the half-close on and delivered the response.
+//
 // The harness needs a Unix kernel; its expectations are those measured on
 // Linux.
 package socktest
@@ -42,17 +48,18 @@ import (
 
 // Peer describes what the harness peer (B) does on its end of the connection.
 type Peer struct {
-	Greeting  []byte        // B writes these bytes right after the connection is established (they may stay unread by A)
-	Send      int           // then B writes this many more bytes (pattern bytes), before reading; 0 = none
-	ReadDelay time.Duration // B waits this long before it starts reading (0 = read at once)
-	ReadLimit time.Duration // overall deadline for B's reading (default 5s)
+	Greeting            []byte        // B writes these bytes right after the connection is established (they may stay unread by A)
+	Send                int           // then B writes this many more bytes (pattern bytes), before reading; 0 = none
+	CloseWriteAfterSend bool          // then B half-closes its side (CloseWrite: FIN), so A can read to EOF; with Send 0, before A's function starts
+	ReadDelay           time.Duration // B waits this long before it starts reading (0 = read at once)
+	ReadLimit           time.Duration // overall deadline for B's reading (default 5s)
 }
 
 // Result is what B observed.
 type Result struct {
 	BytesRead int           // total bytes B read before its final error
-	Err       string        // "EOF", "ECONNRESET", "EPIPE", "timeout", or the error text
-	WriteErr  string        // error class of B's own writes ("" if none failed)
+	Err       string        // "EOF", "ECONNRESET", "EPIPE", "ENOTCONN", "timeout", or the error text
+	WriteErr  string        // error class of B's own writes and half-close ("" if none failed)
 	AErr      string        // the error returned by the function under test, "" if nil or it returns nothing
 	ARan      time.Duration // how long the function under test took
 }
@@ -68,7 +75,9 @@ type Result struct {
 // The generated program listens on 127.0.0.1:0 and dials itself; the dialed
 // side is A and is passed to entry; the accepted side is B and behaves as peer
 // says: it writes peer.Greeting (which is in A's receive queue before entry
-// is called), writes peer.Send pattern bytes, waits peer.ReadDelay, then reads
+// is called), writes peer.Send pattern bytes, half-closes if
+// peer.CloseWriteAfterSend (before entry is called if peer.Send is 0,
+// otherwise while it runs), waits peer.ReadDelay, then reads
 // until error under the peer.ReadLimit deadline and classifies the final
 // error with errors.Is (io.EOF, syscall.ECONNRESET, syscall.EPIPE,
 // os.ErrDeadlineExceeded). B then closes its side. A's function runs in its
@@ -97,16 +106,83 @@ func RunN(t testing.TB, srcPath, entry string, peer Peer, n int) []Result {
 		t.Fatalf("socktest: entry %q is not an identifier", entry)
 	}
 	bin := build(t, srcPath, entry)
+	// The program's own watchdog fires first; this is a last resort.
+	perRun := peer.ReadDelay + max(peer.ReadLimit, 5*time.Second) + 20*time.Second
+	return execute[Result](t, bin, srcPath, entry, time.Duration(n)*perRun, nil, n, peer)
+}
 
-	cfg, err := json.Marshal(peer)
+// Proxy describes the client and the server around a proxy under test
+// (see [RunProxy]).
+type Proxy struct {
+	Request       []byte        // the client writes these bytes, then half-closes (CloseWrite), then reads until EOF or an error
+	ResponseDelay time.Duration // the server reads until EOF or an error, then waits this long
+	Response      int           // then writes this many pattern bytes (byte i is 'a'+i%26), then closes
+	ReadLimit     time.Duration // deadline for the client's and for the server's reading (default 5s)
+}
+
+// ProxyResult is what the client and the server observed around the proxy.
+type ProxyResult struct {
+	ClientWriteErr string        // error class of the client's request write or CloseWrite ("" if none failed)
+	ClientRead     int           // total bytes the client read before its final error
+	ClientErr      string        // the client's final read error: "EOF", "ECONNRESET", "EPIPE", "ENOTCONN", "timeout", or the error text
+	ClientIntact   bool          // the bytes the client read are a prefix of the server's response
+	ServerRead     int           // total bytes the server read (the request, as forwarded) before its final error
+	ServerErr      string        // the server's final read error, classified like ClientErr
+	ServerWrote    int           // response bytes the server's Write accepted
+	ServerWriteErr string        // error class of the server's response Write ("" if it succeeded)
+	ProxyErr       string        // the error returned by the proxy, "" if nil or it returns nothing
+	ProxyRan       time.Duration // how long the proxy function took
+}
+
+// RunProxy compiles the Go file at srcPath like [RunN] and runs, n times,
+// each on fresh connections, the topology
+//
+//	client <-> a [proxy(a, b)] b <-> server
+//
+// over 127.0.0.1. entry names a top-level function with one of the
+// signatures
+//
+//	func(a, b net.Conn), func(a, b *net.TCPConn), or either returning error
+//
+// a is the accepted end of the client's connection, b the dialed end of the
+// connection to the server. The proxy runs in its own goroutine. The client
+// writes s.Request, half-closes, then reads until EOF or an error. The
+// server reads until EOF or an error (the request, then the EOF the proxy
+// passes on or its close), waits s.ResponseDelay, writes s.Response pattern
+// bytes in one Write and closes. All reads are under deadlines, and the
+// program waits for the proxy, the client and the server, with a watchdog.
+// The harness closes all four conns after each run.
+//
+// RunProxy calls t.Fatalf if the file does not build or the program fails.
+func RunProxy(t testing.TB, srcPath, entry string, s Proxy, n int) []ProxyResult {
+	t.Helper()
+	switch runtime.GOOS {
+	case "windows", "plan9", "js", "wasip1":
+		t.Skipf("socktest needs a Unix kernel, not %s", runtime.GOOS)
+	}
+	if n < 1 {
+		t.Fatalf("socktest: n = %d, want >= 1", n)
+	}
+	if !token.IsIdentifier(entry) {
+		t.Fatalf("socktest: entry %q is not an identifier", entry)
+	}
+	bin := build(t, srcPath, entry)
+	perRun := s.ResponseDelay + 2*max(s.ReadLimit, 5*time.Second) + 20*time.Second
+	return execute[ProxyResult](t, bin, srcPath, entry, time.Duration(n)*perRun, []string{"-proxy"}, n, s)
+}
+
+// execute runs the program as `bin [flags] n CFG-JSON`, and decodes the n
+// result lines it prints.
+func execute[R any](t testing.TB, bin, srcPath, entry string, timeout time.Duration, flags []string, n int, cfg any) []R {
+	t.Helper()
+	js, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatalf("socktest: %v", err)
 	}
-	// The program's own watchdog fires first; this is a last resort.
-	perRun := peer.ReadDelay + max(peer.ReadLimit, 5*time.Second) + 20*time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(n)*perRun)
+	argv := append(flags[:len(flags):len(flags)], fmt.Sprint(n), string(js))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, fmt.Sprint(n), string(cfg))
+	cmd := exec.CommandContext(ctx, bin, argv...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -114,7 +190,7 @@ func RunN(t testing.TB, srcPath, entry string, peer Peer, n int) []Result {
 			srcPath, entry, err, stderr.Bytes(), stdout.Bytes())
 	}
 
-	var results []Result
+	var results []R
 	sc := bufio.NewScanner(&stdout)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -122,7 +198,7 @@ func RunN(t testing.TB, srcPath, entry string, peer Peer, n int) []Result {
 		if !ok {
 			continue // output of the code under test
 		}
-		var r Result
+		var r R
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("socktest: bad result line %q: %v", line, err)
 		}

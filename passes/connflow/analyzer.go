@@ -61,6 +61,9 @@ func (s *Summary) param(i int) (ParamEffect, bool) {
 	return ParamEffect{}, false
 }
 
+// panicOn is a test hook (see export_test.go).
+var panicOn string
+
 // Budgets. A function bigger than MaxBlocks is not modelled (a note says
 // so); a connection whose path set grows beyond MaxStates at one point is
 // marked Overflow and judged by no rule.
@@ -156,6 +159,9 @@ func (ps *pkgState) model(fn *ssa.Function) *Func {
 		return nil
 	}
 	ps.building[fn] = true
+	if panicOn != "" && fn.Name() == panicOn {
+		panic("test panic")
+	}
 	m := newFuncBuilder(ps, fn).build()
 	delete(ps.building, fn)
 	ps.models[fn] = m

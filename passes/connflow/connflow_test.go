@@ -1,6 +1,8 @@
 package connflow_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -14,4 +16,26 @@ import (
 // deterministically (its sanity check is on).
 func TestFacts(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), connflow.Analyzer, "facts")
+}
+
+type recorder struct{ errs []string }
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// TestPanicBecomesError checks that a panic while modelling a function is
+// reported as an error that names the analyzer and the function, and does
+// not crash the driver.
+func TestPanicBecomesError(t *testing.T) {
+	defer connflow.PanicOn("Graceful")()
+	var r recorder
+	analysistest.Run(&r, analysistest.TestData(), connflow.Analyzer, "facts")
+	for _, e := range r.errs {
+		if strings.Contains(e, "connflow: internal error while analyzing function facts.Graceful") &&
+			strings.Contains(e, "test panic") {
+			return
+		}
+	}
+	t.Fatalf("no error naming connflow and facts.Graceful; got:\n%s", strings.Join(r.errs, "\n"))
 }

@@ -13,12 +13,13 @@
 // bytes, every time.
 //
 // A call is reported when its argument is proven to be 0 (a constant, a
-// named constant, or any value SSA proves constant), and a raw
-// SetsockoptLinger when its Linger struct is proven {Onoff != 0, Linger:
-// 0}. The report is silenced by a written justification: a
-// //teardown:abort <reason> directive, or an ordinary comment directly
-// above the call that says why (see docs/rules/lingerzero.md for the exact
-// definition).
+// named constant, or any value SSA proves constant), whatever the static
+// type of the receiver (a conn, an anonymous interface, a type parameter
+// constrained by SetLinger), and a raw SetsockoptLinger when its Linger
+// struct is proven {Onoff != 0, Linger: 0}. The report is silenced by a
+// written justification: a //teardown:abort <reason> directive, or an
+// ordinary comment directly above the call that says why (see
+// docs/rules/lingerzero.md for the exact definition).
 package lingerzero
 
 import "github.com/teardownlint/teardown/internal/lint"

@@ -66,6 +66,11 @@ func rawReturned(fd int) error {
 	return syscall.SetsockoptLinger(fd, syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{Onoff: 1, Linger: 10}) // want `SO_LINGER \{Onoff: 1, Linger: 10\}`
 }
 
+// Unkeyed fields, as in the SO_LINGER {1, 10} of C code.
+func rawUnkeyed(fd int) error {
+	return syscall.SetsockoptLinger(fd, syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{1, 10}) // want `SO_LINGER \{Onoff: 1, Linger: 10\}`
+}
+
 func rawInControl(c *net.TCPConn) error {
 	raw, err := c.SyscallConn()
 	if err != nil {
@@ -112,6 +117,10 @@ func rawOff(fd int) {
 
 func rawOffImplicit(fd int) {
 	syscall.SetsockoptLinger(fd, syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{Linger: 10})
+}
+
+func rawUnkeyedOff(fd int) {
+	syscall.SetsockoptLinger(fd, syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{0, 10})
 }
 
 func rawNonConst(fd int, secs int32) {

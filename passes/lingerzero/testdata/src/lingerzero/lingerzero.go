@@ -115,6 +115,11 @@ func rawUnix(fd int) error {
 	return unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0}) // want `SO_LINGER \{Onoff: 1, Linger: 0\}`
 }
 
+// Unkeyed fields: the fix still finds Onoff.
+func rawUnixUnkeyed(fd int) error {
+	return unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{1, 0}) // want `SO_LINGER \{Onoff: 1, Linger: 0\}`
+}
+
 func rawUnixStmt(fd int) {
 	unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1}) // want `SO_LINGER`
 }
@@ -242,6 +247,14 @@ func rawLocalVarReassigned(fd int, secs int32) error {
 func rawLocalVar(fd int) error {
 	l := unix.Linger{Onoff: 1, Linger: 0}
 	return unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &l)
+}
+
+// KNOWN FALSE NEGATIVE (internal/lint): Pass.CommentAbove takes the
+// trailing comment of the statement above for a comment above the call,
+// so it justifies the call. It should be reported.
+func trailingCommentAbove(c *net.TCPConn) {
+	c.Write(nil) // because the health probe must reset the peer
+	c.SetLinger(0)
 }
 
 // The whole struct comes from elsewhere: not proven.

@@ -1,0 +1,5 @@
+package p
+
+import "net"
+
+func Boom(c net.Conn) { c.Close() }

@@ -1,0 +1,92 @@
+package unreadclose_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/teardownlint/teardown/internal/linttest"
+	"github.com/teardownlint/teardown/internal/socktest"
+	"github.com/teardownlint/teardown/passes/unreadclose"
+)
+
+// reply is unreadclosesock.Reply: what Serve writes before reading.
+const reply = "ok\n"
+
+// runs is how many times each scenario runs, each on fresh connections.
+const runs = 5
+
+// peer sends a 2-byte request and half-closes, both before A's function
+// starts (the request is in A's receive queue by then), and reads until
+// EOF or an error. The functions under test read only the first byte.
+var peer = socktest.Peer{
+	Greeting:            []byte("xy"),
+	CloseWriteAfterSend: true,
+}
+
+// TestSocket is the rule's evidence (ground truth, experiments 1, 3 and
+// 5). It runs the code unreadclose reports, and the code its suggested
+// fixes produce, against a real peer on 127.0.0.1.
+//
+// The flagged code closes with "y" unread: RST, and the peer's read fails
+// with ECONNRESET instead of EOF, also after CloseRead. The fixed code
+// drains under a deadline before it closes: the peer reads every byte A
+// wrote, then EOF.
+//
+// The analyzer runs with -unreadclose.framed: Serve writes its reply
+// before it reads, and by default unreadclose takes any read after a
+// write for the reply to a request, which a peer usually ends, and does
+// not report it. Seed and CloseRead write nothing; the flag does not
+// change their diagnostics.
+func TestSocket(t *testing.T) {
+	a := unreadclose.New()
+	if err := a.Flags.Set("framed", "true"); err != nil {
+		t.Fatal(err)
+	}
+	// The files run below are exactly what the analyzer reports (the want
+	// comments) and what its fixes produce (the golden file).
+	linttest.Run(t, a, "unreadclosesock")
+	if t.Failed() {
+		t.FailNow()
+	}
+	dir := filepath.Join(analysistest.TestData(), "src", "unreadclosesock")
+
+	for _, tc := range []struct {
+		entry string
+		wrote int // bytes the function writes
+	}{
+		{"Serve", len(reply)},
+		{"Seed", 0},
+		{"CloseRead", 0},
+	} {
+		t.Run(tc.entry+"/flagged", func(t *testing.T) {
+			t.Parallel()
+			for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go"), tc.entry, peer, runs) {
+				t.Logf("run %d: peer read %d bytes, then %s (write error %q); %s returned %q after %v",
+					i, r.BytesRead, r.Err, r.WriteErr, tc.entry, r.AErr, r.ARan)
+				if r.AErr != "" {
+					t.Errorf("run %d: %s returned %q, want nil", i, tc.entry, r.AErr)
+				}
+				if r.Err != "ECONNRESET" || r.BytesRead > tc.wrote {
+					t.Errorf("run %d: peer read %d bytes, then %s; want at most the %d bytes A wrote, then ECONNRESET",
+						i, r.BytesRead, r.Err, tc.wrote)
+				}
+			}
+		})
+		t.Run(tc.entry+"/fixed", func(t *testing.T) {
+			t.Parallel()
+			for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go.golden"), tc.entry, peer, runs) {
+				t.Logf("run %d: peer read %d bytes, then %s (write error %q); %s returned %q after %v",
+					i, r.BytesRead, r.Err, r.WriteErr, tc.entry, r.AErr, r.ARan)
+				if r.AErr != "" || r.WriteErr != "" {
+					t.Errorf("run %d: %s returned %q, peer write error %q; want neither", i, tc.entry, r.AErr, r.WriteErr)
+				}
+				if r.Err != "EOF" || r.BytesRead != tc.wrote {
+					t.Errorf("run %d: peer read %d bytes, then %s; want the %d bytes A wrote, then EOF",
+						i, r.BytesRead, r.Err, tc.wrote)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,167 @@
+package writeclose_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/teardownlint/teardown/internal/linttest"
+	"github.com/teardownlint/teardown/internal/socktest"
+	"github.com/teardownlint/teardown/passes/writeclose"
+)
+
+// payload is writeclosesock.Payload: the bytes Send writes.
+const payload = 1_000_000
+
+// runs is how many times each scenario runs, each on fresh connections.
+const runs = 5
+
+// seedPeer is the peer of the seed scenario (ground truth, experiments 1
+// and 2): its greeting stays unread in A, and it starts reading 200 ms
+// late, so most of A's output is still unsent when A closes.
+var seedPeer = socktest.Peer{
+	Greeting:  []byte("welcome\r\n"),
+	ReadDelay: 200 * time.Millisecond,
+}
+
+// proxyScenario: the client sends a request and half-closes; the server
+// reads the request to EOF, answers 50 ms later with payload bytes, and
+// closes. A proxy that delivers the response must pass the client's
+// half-close on to the server and keep the other direction open.
+var proxyScenario = socktest.Proxy{
+	Request:       []byte("GET / HTTP/1.0\r\n\r\n"),
+	ResponseDelay: 50 * time.Millisecond,
+	Response:      payload,
+}
+
+// proxyFixDelivers records whether writeclose's suggested fix for the
+// proxy (Proxy in sock.go.golden) delivers the response. It does not: the
+// fix inserts a CloseWrite before each Close, but the Closes still run as
+// soon as the first direction ends, so the server's response still meets
+// a closed conn. When the fix changes and its regenerated golden delivers,
+// TestSocket fails and asks for this to be set to true.
+const proxyFixDelivers = false
+
+// TestSocket is the rule's evidence. It runs the code writeclose reports,
+// and the code its suggested fixes produce, against real peers on
+// 127.0.0.1.
+func TestSocket(t *testing.T) {
+	// The files run below are exactly what the analyzer reports (the want
+	// comments) and what its fixes produce (the golden file).
+	linttest.Run(t, writeclose.Analyzer, "writeclosesock")
+	if t.Failed() {
+		t.FailNow()
+	}
+	dir := filepath.Join(analysistest.TestData(), "src", "writeclosesock")
+	flagged, fixed := filepath.Join(dir, "sock.go"), filepath.Join(dir, "sock.go.golden")
+
+	// Seed, flagged (ground truth, experiment 1): Close with the greeting
+	// unread sends RST; the peer reads only what had reached it, then
+	// ECONNRESET.
+	t.Run("seed/flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, flagged, "Send", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; Send returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.AErr != "" {
+				t.Errorf("run %d: Send returned %q, want nil", i, r.AErr)
+			}
+			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
+				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
+					i, r.BytesRead, r.Err, payload)
+			}
+		}
+	})
+
+	// Seed, fixed (ground truth, experiment 2): CloseWrite, a drain under a
+	// 5 s deadline, Close. The peer reads every byte, then EOF, then
+	// closes; that EOF ends A's drain, long before the deadline.
+	t.Run("seed/fixed", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, fixed, "Send", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; Send returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.AErr != "" {
+				t.Errorf("run %d: Send returned %q, want nil", i, r.AErr)
+			}
+			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
+					i, r.BytesRead, r.Err, r.WriteErr, payload)
+			}
+			// The drain waits for the peer, which starts reading 200 ms
+			// late (measured: 195-203 ms), and not for the deadline.
+			if r.ARan < 100*time.Millisecond || r.ARan > 2*time.Second {
+				t.Errorf("run %d: Send ran %v; want the peer's delay (200ms), well under the 5s drain deadline", i, r.ARan)
+			}
+		}
+	})
+
+	// Proxy, flagged: when the client half-closes, the proxy closes both
+	// conns; the server reads the request and EOF, but its response meets
+	// a closed conn, and the client's stream ends early.
+	t.Run("proxy/flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunProxy(t, flagged, "Proxy", proxyScenario, runs) {
+			logProxy(t, i, r)
+			if r.ServerRead != len(proxyScenario.Request) || r.ServerErr != "EOF" {
+				t.Errorf("run %d: server read %d bytes, then %s; want the %d-byte request, then EOF",
+					i, r.ServerRead, r.ServerErr, len(proxyScenario.Request))
+			}
+			if r.ClientRead >= payload {
+				t.Errorf("run %d: client read %d bytes, then %s; want fewer than the %d the server sent",
+					i, r.ClientRead, r.ClientErr, payload)
+			}
+		}
+	})
+
+	// Proxy, fixed: what writeclose's suggested fixes make of Proxy.
+	t.Run("proxy/fixed", func(t *testing.T) {
+		t.Parallel()
+		results := socktest.RunProxy(t, fixed, "Proxy", proxyScenario, runs)
+		delivered := 0
+		for i, r := range results {
+			logProxy(t, i, r)
+			if r.ClientRead == payload && r.ClientIntact && r.ClientErr == "EOF" {
+				delivered++
+			}
+		}
+		switch {
+		case delivered == len(results) && proxyFixDelivers:
+		case delivered == 0 && !proxyFixDelivers:
+			t.Logf("KNOWN DEFECT: the fixed Proxy lost the response in %d/%d runs; see proxyFixDelivers", len(results), len(results))
+		case delivered == len(results):
+			t.Errorf("the fixed Proxy now delivers the response (%d/%d runs): set proxyFixDelivers to true", delivered, len(results))
+		default:
+			t.Errorf("the fixed Proxy delivered the response in %d/%d runs; want all", delivered, len(results))
+		}
+	})
+
+	// The graceful proxy, not reported: each direction's end is passed on
+	// with CloseWrite, and the conns are closed after both ended. The
+	// client's half-close reaches the server, and the server's response
+	// and EOF reach the client, whole.
+	t.Run("proxy/graceful", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunProxy(t, flagged, "ProxyGraceful", proxyScenario, runs) {
+			logProxy(t, i, r)
+			if r.ProxyErr != "" || r.ClientWriteErr != "" || r.ServerWriteErr != "" {
+				t.Errorf("run %d: errors: proxy %q, client write %q, server write %q",
+					i, r.ProxyErr, r.ClientWriteErr, r.ServerWriteErr)
+			}
+			if r.ServerRead != len(proxyScenario.Request) || r.ServerErr != "EOF" {
+				t.Errorf("run %d: server read %d bytes, then %s; want the %d-byte request, then EOF",
+					i, r.ServerRead, r.ServerErr, len(proxyScenario.Request))
+			}
+			if r.ServerWrote != payload || r.ClientRead != payload || !r.ClientIntact || r.ClientErr != "EOF" {
+				t.Errorf("run %d: server wrote %d bytes, client read %d (intact: %v), then %s; want all %d, then EOF",
+					i, r.ServerWrote, r.ClientRead, r.ClientIntact, r.ClientErr, payload)
+			}
+		}
+	})
+}
+
+func logProxy(t *testing.T, i int, r socktest.ProxyResult) {
+	t.Helper()
+	t.Logf("run %d: server read %d bytes, then %s; wrote %d (error %q); client read %d (intact: %v), then %s; proxy ran %v",
+		i, r.ServerRead, r.ServerErr, r.ServerWrote, r.ServerWriteErr, r.ClientRead, r.ClientIntact, r.ClientErr, r.ProxyRan)
+}
