@@ -25,6 +25,10 @@ type Directive struct {
 	Rules     []string // for ignore
 	Reason    string
 	Malformed string // non-empty: what is wrong with it
+	// Trailing is set when the directive follows code on its line: it
+	// then covers that line only. A directive on a line of its own covers
+	// the next line.
+	Trailing bool
 }
 
 const prefix = "//teardown:"
@@ -39,16 +43,36 @@ var Verbs = map[string]string{
 func ParseDirectives(fset *token.FileSet, files []*ast.File) []*Directive {
 	var out []*Directive
 	for _, f := range files {
+		var codeLines map[int]bool // lines on which a statement or declaration ends
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
 				if !strings.HasPrefix(c.Text, prefix) {
 					continue
 				}
-				out = append(out, parseDirective(fset, c))
+				if codeLines == nil {
+					codeLines = endLines(fset, f)
+				}
+				d := parseDirective(fset, c)
+				d.Trailing = codeLines[d.Line]
+				out = append(out, d)
 			}
 		}
 	}
 	return out
+}
+
+func endLines(fset *token.FileSet, f *ast.File) map[int]bool {
+	lines := map[int]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n.(type) {
+		case ast.Stmt, ast.Decl, ast.Spec, *ast.Field:
+			if _, block := n.(*ast.BlockStmt); !block {
+				lines[fset.Position(n.End()).Line] = true
+			}
+		}
+		return true
+	})
+	return lines
 }
 
 func parseDirective(fset *token.FileSet, c *ast.Comment) *Directive {
@@ -78,7 +102,7 @@ func ParseDirectiveText(text string) *Directive {
 		rest = rest[1:]
 		for _, r := range d.Rules {
 			if !KnownRule(r) {
-				d.Malformed = "malformed teardown directive: unknown rule " + quote(r) + " (known: " + strings.Join(RuleNames(), ", ") + ")"
+				d.Malformed = "malformed teardown directive: unknown rule " + quote(r) + " (known: " + strings.Join(Names, ", ") + ")"
 				return d
 			}
 		}
@@ -97,9 +121,16 @@ func ParseDirectiveText(text string) *Directive {
 func quote(s string) string { return "\"" + s + "\"" }
 
 // Covers reports whether the directive applies to a finding at position p:
-// the same line, or the line after the directive.
+// a trailing directive covers its own line, a directive on a line of its
+// own the line after it.
 func (d *Directive) Covers(p token.Position) bool {
-	return d.Filename == p.Filename && (d.Line == p.Line || d.Line == p.Line-1)
+	if d.Filename != p.Filename {
+		return false
+	}
+	if d.Trailing {
+		return d.Line == p.Line
+	}
+	return d.Line == p.Line-1
 }
 
 // Names reports whether an ignore directive names rule.
@@ -123,8 +154,18 @@ func register(d *Doc) {
 	registry.rules[d.Name] = d
 }
 
-// KnownRule reports whether name is a registered rule.
+// Names are teardown's rule names. They are an interface (flags,
+// directives, golangci-lint settings and users' CI name them), so they
+// are fixed here rather than derived from which rules a binary links.
+var Names = []string{"writeclose", "unreadclose", "unflushedclose", "lingerzero", "lingerblock"}
+
+// KnownRule reports whether name is a rule name (or a registered rule).
 func KnownRule(name string) bool {
+	for _, n := range Names {
+		if n == name {
+			return true
+		}
+	}
 	registry.Lock()
 	defer registry.Unlock()
 	_, ok := registry.rules[name]

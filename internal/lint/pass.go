@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"reflect"
 	"runtime/debug"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/astutil"
@@ -60,7 +61,7 @@ func NewAnalyzer(doc *Doc, run func(p *Pass)) *analysis.Analyzer {
 				if p.current != nil {
 					where = "function " + p.current.String()
 				}
-				err = fmt.Errorf("%s: internal error while analyzing %s: %v\n%s", doc.Name, where, r, debug.Stack())
+				err = fmt.Errorf("internal error while analyzing %s: %v (please report it)\n%s", where, r, debug.Stack())
 			}
 		}()
 		run(p)
@@ -136,7 +137,9 @@ func (p *Pass) Path(start, end token.Pos) []ast.Node {
 }
 
 // CommentAbove returns the text of the comment group that ends on the
-// line directly above pos's line, "" if none. Directives are not text.
+// line directly above pos's line and stands on lines of its own (not a
+// trailing comment of the statement above), "" if none. Directives are
+// not text.
 func (p *Pass) CommentAbove(pos token.Pos) string {
 	f := p.File(pos)
 	if f == nil {
@@ -145,10 +148,22 @@ func (p *Pass) CommentAbove(pos token.Pos) string {
 	line := p.Fset.Position(pos).Line
 	for _, cg := range f.Comments {
 		end := p.Fset.Position(cg.End()).Line
-		start := p.Fset.Position(cg.Pos()).Line
-		if end == line-1 && start < line {
-			return cg.Text()
+		start := p.Fset.Position(cg.Pos())
+		if end != line-1 || start.Line >= line {
+			continue
 		}
+		if src, err := p.ReadFile(start.Filename); err == nil {
+			tf := p.Fset.File(cg.Pos())
+			off := tf.Offset(cg.Pos())
+			ls := off
+			for ls > 0 && src[ls-1] != '\n' {
+				ls--
+			}
+			if strings.TrimSpace(string(src[ls:off])) != "" {
+				return "" // a trailing comment of the line above
+			}
+		}
+		return cg.Text()
 	}
 	return ""
 }

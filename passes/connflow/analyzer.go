@@ -93,7 +93,7 @@ func run(pass *analysis.Pass) (res any, err error) {
 			if current != nil {
 				where = "function " + current.String()
 			}
-			err = fmt.Errorf("connflow: internal error while analyzing %s: %v\n%s", where, r, debug.Stack())
+			err = fmt.Errorf("internal error while analyzing %s: %v (please report it)\n%s", where, r, debug.Stack())
 		}
 	}()
 	funcs := buildSSA(pass, sel)

@@ -42,7 +42,7 @@ func (b *funcBuilder) push(c *Conn, s pathState, ev *Event) pathState {
 	b.recordReach(c, ev, h)
 	n := len(h)
 	var out History
-	if n > 0 && h[n-1].Kind == ev.Kind {
+	if n > 0 && h[n-1].Kind == ev.Kind && ev.Kind != Join { // receives are counted
 		out = append(append(History(nil), h[:n-1]...), ev)
 	} else {
 		out = append(append(History(nil), h...), ev)

@@ -41,6 +41,7 @@ type funcBuilder struct {
 	onFalse map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its false edge
 	evs     map[evKey]*Event
 	nextID  int
+	goSites map[*Conn]map[ssa.Instruction]bool
 }
 
 type evKey struct {
@@ -74,7 +75,7 @@ func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 		conns: map[ssa.Value]*Conn{}, steps: map[*Conn]map[ssa.Instruction][]step{},
 		groups: map[*Conn][][][]*Event{}, edges: map[*Conn]map[*ssa.If][2]*Event{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},
-		evs: map[evKey]*Event{},
+		evs: map[evKey]*Event{}, goSites: map[*Conn]map[ssa.Instruction]bool{},
 	}
 }
 
@@ -88,6 +89,7 @@ func (b *funcBuilder) build() *Func {
 	}
 	b.makeConns()
 	b.eventsAndEscapes()
+	b.joins()
 	for _, c := range b.f.Conns {
 		b.flow(c)
 	}
@@ -487,7 +489,6 @@ func (b *funcBuilder) eventsAndEscapes() {
 				for _, r := range in.Results {
 					b.escape(b.connOf(r), "returned")
 				}
-				b.runDefersAtReturn(in)
 			case *ssa.Store:
 				if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) {
 					b.escape(c, "stored")
@@ -514,9 +515,48 @@ func (b *funcBuilder) eventsAndEscapes() {
 	}
 }
 
-// runDefersAtReturn is a no-op placeholder: go/ssa places an explicit
-// RunDefers before every Return of a function with defers.
-func (b *funcBuilder) runDefersAtReturn(*ssa.Return) {}
+// joins records, for conns used by goroutines started here, the places
+// where the function may wait for them: channel receives (each may wait
+// for one goroutine) and WaitGroup/errgroup Wait (waits for all).
+func (b *funcBuilder) joins() {
+	var conc []*Conn
+	for _, c := range b.f.Conns {
+		if c.Goroutines > 0 {
+			conc = append(conc, c)
+		}
+	}
+	if len(conc) == 0 {
+		return
+	}
+	for _, blk := range b.fn.Blocks {
+		for _, instr := range blk.Instrs {
+			var k Kind
+			switch in := instr.(type) {
+			case *ssa.UnOp:
+				if in.Op == token.ARROW {
+					k = Join
+				}
+			case *ssa.Select:
+				if in.Blocking {
+					k = Join
+				}
+			case *ssa.Call:
+				if key := keyOf(&in.Call); key[1] == "Wait" &&
+					(key[0] == "sync.WaitGroup" || key[0] == "golang.org/x/sync/errgroup.Group") {
+					k = JoinAll
+				}
+			}
+			if k == 0 {
+				continue
+			}
+			for _, c := range conc {
+				ev := b.event(c, instr, k, "", modeCall, false)
+				ev.Operand = -1
+				b.addStep(c, instr, step{op: stepApply, paths: [][]*Event{{ev}}})
+			}
+		}
+	}
+}
 
 // closureInlined reports whether a closure is only ever called, deferred
 // or started right here (so its effects can be inlined at those sites).
@@ -803,6 +843,15 @@ func (b *funcBuilder) applyPaths(c *Conn, instr ssa.CallInstruction, mode callMo
 		}
 		evPaths = append(evPaths, evs)
 	}
+	if mode == modeGo {
+		if b.goSites[c] == nil {
+			b.goSites[c] = map[ssa.Instruction]bool{}
+		}
+		if !b.goSites[c][instr] {
+			b.goSites[c][instr] = true
+			c.Goroutines++
+		}
+	}
 	if mode == modeDefer {
 		b.groups[c] = append(b.groups[c], evPaths)
 		b.addStep(c, instr, step{op: stepPush, group: len(b.groups[c]) - 1})
@@ -1005,17 +1054,44 @@ func constInt(v ssa.Value, depth int) (int64, bool) {
 }
 
 // rawLingerOf proves the fields of the *Linger passed to SetsockoptLinger:
-// a local struct whose fields are only ever stored constants.
+// a local struct whose fields are only ever stored constants, possibly
+// copied whole from another such struct (go/ssa builds `l :=
+// Linger{...}` in a temporary and copies it into l).
 func rawLingerOf(v ssa.Value) LingerValue {
-	alloc, ok := v.(*ssa.Alloc)
+	fields, ok := lingerFields(v, 0)
 	if !ok {
 		return LingerValue{}
 	}
+	return LingerValue{Known: true, On: fields["Onoff"] != 0, Secs: fields["Linger"]}
+}
+
+func lingerFields(v ssa.Value, depth int) (map[string]int64, bool) {
+	alloc, ok := v.(*ssa.Alloc)
+	if !ok || depth > 4 {
+		return nil, false
+	}
 	fields := map[string]int64{} // unset fields are zero
+	for _, r := range *alloc.Referrers() {
+		if s, ok := r.(*ssa.Store); ok && s.Addr == alloc {
+			// The whole struct is stored: it must be a copy of another
+			// proven local, and it must be the only whole store.
+			load, ok := s.Val.(*ssa.UnOp)
+			if !ok || load.Op != token.MUL {
+				return nil, false
+			}
+			src, ok := lingerFields(load.X, depth+1)
+			if !ok || len(fields) > 0 {
+				return nil, false
+			}
+			for k, n := range src {
+				fields[k] = n
+			}
+		}
+	}
 	for _, r := range *alloc.Referrers() {
 		fa, ok := r.(*ssa.FieldAddr)
 		if !ok {
-			continue // the call itself, debug refs
+			continue // the call itself, the copy, debug refs
 		}
 		st := fa.X.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
 		name := st.Field(fa.Field).Name()
@@ -1023,18 +1099,13 @@ func rawLingerOf(v ssa.Value) LingerValue {
 			if s, ok := fr.(*ssa.Store); ok && s.Addr == fa {
 				n, ok := constInt(s.Val, 0)
 				if !ok {
-					return LingerValue{}
+					return nil, false
 				}
 				fields[name] = n
 			}
 		}
 	}
-	for _, r := range *alloc.Referrers() {
-		if s, ok := r.(*ssa.Store); ok && s.Addr == alloc {
-			return LingerValue{} // the whole struct is overwritten: not proven
-		}
-	}
-	return LingerValue{Known: true, On: fields["Onoff"] != 0, Secs: fields["Linger"]}
+	return fields, true
 }
 
 func (ps *pkgState) collectLingers(fn *ssa.Function) {

@@ -26,12 +26,14 @@ const (
 	Failed     Kind = 'x' // an operation on the conn failed on this path: the conn is broken
 	Escape     Kind = 'o' // ownership left this function (returned, stored, sent, or handed to unknown code)
 	Linger     Kind = 'l' // SetLinger
+	Join       Kind = 'j' // a receive from a channel: may wait for one goroutine started here
+	JoinAll    Kind = 'J' // WaitGroup.Wait or errgroup.Group.Wait: waits for the goroutines started here
 )
 
 var kindNames = map[Kind]string{
 	Write: "write", BufWrite: "buffered write", Read: "read", ReadEOF: "read to EOF",
 	CloseWrite: "CloseWrite", CloseRead: "CloseRead", Close: "Close", Dup: "File",
-	Failed: "failed", Escape: "escape", Linger: "SetLinger",
+	Failed: "failed", Escape: "escape", Linger: "SetLinger", Join: "receive", JoinAll: "Wait",
 }
 
 func (k Kind) String() string { return kindNames[k] }
@@ -62,6 +64,22 @@ type Event struct {
 	// received the conn as a parameter: that function owns the conn for the
 	// duration of the call and is judged on its own.
 	CalleeOwns bool
+}
+
+// Joined reports whether, after h[from:], the function waited for all the
+// goroutines that use c: a Wait, or at least as many channel receives as
+// there are such goroutines.
+func (c *Conn) Joined(h History, from int) bool {
+	n := 0
+	for _, e := range h[max(from, 0):] {
+		switch e.Kind {
+		case JoinAll:
+			return true
+		case Join:
+			n++
+		}
+	}
+	return c.Goroutines > 0 && n >= c.Goroutines
 }
 
 // SameCall reports whether a and b were both inlined from one call to a
@@ -153,6 +171,9 @@ type Conn struct {
 	// ConcurrentRead is set when a goroutine started by this function
 	// reads the conn: a suggested fix must not drain it.
 	ConcurrentRead bool
+	// Goroutines is the number of go statements (and WaitGroup.Go calls)
+	// whose goroutine uses the conn.
+	Goroutines int
 	// Overflow is set when the path histories exceeded their budget; rules
 	// stay silent about the conn and report nothing rather than guess.
 	Overflow bool

@@ -34,5 +34,5 @@ To make sure the peer got the data, use the graceful close: CloseWrite, read unt
 	Fix:       "Remove the call (the whole statement, including an `if err := ...; err != nil { ... }` wrapper). When removing it would leave a variable or import unused, or the call's result is used, the fix turns it into the default instead: `SetLinger(-1)`, or `Onoff: 0` in a SO_LINGER literal.",
 	Justify:   "`//teardown:ignore lingerblock <reason>` on the call's line or the line above. A directive without a reason is reported and suppresses nothing.",
 	NotReport: "- `SetLinger(-1)` and `SetLinger(0)` (that is lingerzero);\n- a value not proven positive;\n- SO_LINGER with `Onoff: 0`, and `GetsockoptLinger`.",
-	Evidence:  "`../shared/ground-truth.md`, experiment 8. Reproduced by `passes/lingerblock/socket_test.go`, which measures Close's duration for the reported testdata function and for its suggested fix against a real peer on 127.0.0.1.",
+	Evidence:  "[the ground truth](../ground-truth.md), experiment 8. Reproduced by `passes/lingerblock/socket_test.go`, which measures Close's duration for the reported testdata function and for its suggested fix against a real peer on 127.0.0.1.",
 }

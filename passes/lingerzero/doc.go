@@ -47,7 +47,7 @@ An abortive close is sometimes what the program wants (a health probe that must 
 	}
 	return c.Close() // FIN: the kernel keeps sending
 }`,
-	Fix: "Remove the call (the whole statement, including an `if err := c.SetLinger(0); err != nil { ... }` wrapper), so Close sends FIN again. When removing the statement would leave a variable or import unused, the fix instead turns the setting into the default: `SetLinger(-1)`, or `Onoff: 0` in a SO_LINGER literal.",
+	Fix: "Remove the call (the whole statement, including an `if err := c.SetLinger(0); err != nil { ... }` wrapper), so Close sends FIN again. When the call's result is used (`return c.SetLinger(0)`), or removing the statement would leave a variable or import unused, the fix instead turns the setting into the default: `SetLinger(-1)`, or `Onoff: 0` in a SO_LINGER literal. When no edit provably compiles, the finding comes without a fix.",
 	Justify: "A finding is silenced by a written reason, either\n\n" +
 		"- the directive `//teardown:abort <reason>` on the call's line or the line above, or\n" +
 		"- an ordinary comment directly above the call that says why: it must contain a reason word (because, since, so, avoid, prevent, instead, intentional, deliberate, purpose, abort, reset, RST, TIME_WAIT, probe, health, required, must, need, otherwise) and at least three words that do not merely restate the call (set, linger, SO_LINGER, 0, zero, socket, conn, option, ...). `// health probe: reset so no TIME_WAIT piles up` counts; `// set linger 0` and `// force RST` do not.\n\n" +
@@ -56,5 +56,5 @@ An abortive close is sometimes what the program wants (a health probe that must 
 		"- a value not proven to be 0;\n" +
 		"- SO_LINGER with `Onoff: 0`, and `GetsockoptLinger`;\n" +
 		"- a call with a written justification.",
-	Evidence: "`../shared/ground-truth.md`, experiment 4 and 4b. Reproduced by `passes/lingerzero/socket_test.go`, which runs the reported testdata function and its suggested fix against a real peer on 127.0.0.1.",
+	Evidence: "[the ground truth](../ground-truth.md), experiment 4 and 4b. Reproduced by `passes/lingerzero/socket_test.go`, which runs the reported testdata function and its suggested fix against a real peer on 127.0.0.1.",
 }

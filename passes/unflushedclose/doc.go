@@ -39,5 +39,5 @@ var doc = &lint.Doc{
 	Fix:       "Insert a `Flush` of the buffered writer before the Close (before the statement containing it, or at the top of a deferred closure that closes).",
 	Justify:   "`//teardown:ignore unflushedclose <reason>` on the Close's line or the line above. A directive without a reason is reported and suppresses nothing.",
 	NotReport: "- a Flush (or a write that goes straight to the conn after the buffered one, such as `textproto.Writer.PrintfLine`) between the last buffered write and the Close;\n- the path on which a write or Flush failed;\n- a conn that escapes (returned, stored, sent, passed to unknown code);\n- a buffered writer that is not over a connection.",
-	Evidence:  "`../shared/ground-truth.md`, experiment 10. Reproduced by `passes/unflushedclose/socket_test.go` on a real peer on 127.0.0.1.",
+	Evidence:  "[the ground truth](../ground-truth.md), experiment 10. Reproduced by `passes/unflushedclose/socket_test.go` on a real peer on 127.0.0.1.",
 }

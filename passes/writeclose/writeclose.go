@@ -30,17 +30,39 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connf
 	if lw < 0 {
 		return nil
 	}
+	last := h[lw]
 	switch {
 	case h.Has(lw+1, connflow.Failed), h.Has(lw+1, connflow.Dup):
 		return nil // the write failed, or Close does not end the conn
+	case last.Concurrent:
+		// A proxy: a goroutine started here copies into the conn. Fine
+		// when that goroutine half-closes after its copy, another one
+		// reads the conn to EOF, and the function waited for them all.
+		if halfClosedBy(h, lw, last.Instr) && c.ConcurrentDrain && c.Joined(h, lw+1) {
+			return nil
+		}
+		return last
 	case h.Has(lw+1, connflow.ReadEOF), h.Has(lw+1, connflow.Read):
 		return nil // drained, or the peer answered: it has what was written
-	case h.Has(lw+1, connflow.CloseWrite) && c.ConcurrentDrain:
-		return nil // a proxy: a sibling goroutine reads the conn to EOF
-	case connflow.SameCall(h[lw], close):
+	case h[:lw].LastIndex(connflow.ReadEOF) >= 0:
+		return nil // the peer had finished sending: nothing can arrive to turn Close into RST
+	case h.Has(lw+1, connflow.CloseWrite) && c.ConcurrentDrain && c.Joined(h, lw+1):
+		return nil // half-closed, and a goroutine that read the conn to EOF has finished
+	case connflow.SameCall(last, close):
 		return nil // a helper writes and closes: it is judged on its own
 	}
-	return h[lw]
+	return last
+}
+
+// halfClosedBy reports whether a CloseWrite follows h[lw] in the same
+// goroutine (the same go statement).
+func halfClosedBy(h connflow.History, lw int, goStmt any) bool {
+	for _, e := range h[lw+1:] {
+		if e.Kind == connflow.CloseWrite && e.Concurrent && e.Instr == goStmt {
+			return true
+		}
+	}
+	return false
 }
 
 func run(p *lint.Pass, helper string) {
@@ -59,7 +81,7 @@ func run(p *lint.Pass, helper string) {
 				for _, h := range c.Reaching[close] {
 					if w := verdict(c, h, close); w != nil {
 						last = w
-						halfClosed = h.Has(h.LastIndex(connflow.Write)+1, connflow.CloseWrite)
+						halfClosed = h.Has(h.LastIndex(connflow.Write)+1, connflow.CloseWrite) && !w.Concurrent
 						break
 					}
 				}
@@ -74,6 +96,17 @@ func run(p *lint.Pass, helper string) {
 }
 
 func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClosed bool, helper string) {
+	if last.Concurrent {
+		// No automatic edit can make a proxy wait for both of its copies;
+		// the message says what to change. See docs/rules/writeclose.md.
+		p.Report(analysis.Diagnostic{
+			Pos: close.Pos,
+			Message: fmt.Sprintf("conn is closed while a goroutine started at line %d may still be copying into it: "+
+				"the peer's unsent data is cut off or reset; in each copy goroutine CloseWrite the destination when its copy ends, "+
+				"and Close only after every copy has finished", p.Fset.Position(last.Pos).Line),
+		})
+		return
+	}
 	what := "closed"
 	if close.Via != "" {
 		what = "closed by " + close.Via

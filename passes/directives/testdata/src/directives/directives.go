@@ -132,11 +132,11 @@ func ignoreSameLine(c *net.TCPConn) {
 	c.SetLinger(5) //teardown:ignore lingerblock the shutdown waits on purpose, measured
 }
 
-// A directive covers its own line and the next one: here each rule has a
-// finding to suppress.
+// A trailing directive covers its own line only: the lingerblock part
+// suppresses nothing, and the next line's finding stands.
 func ignoreBoth(c *net.TCPConn) {
-	c.SetLinger(0) //teardown:ignore lingerzero,lingerblock legacy peer: both settings are deliberate
-	c.SetLinger(5)
+	c.SetLinger(0) //teardown:ignore lingerzero,lingerblock legacy peer: both settings are deliberate // want `suppresses no lingerblock finding`
+	c.SetLinger(5) // reported by lingerblock
 }
 
 func abortAbove(c *net.TCPConn) {

@@ -239,22 +239,19 @@ func rawLocalVarReassigned(fd int, secs int32) error {
 	return unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &l)
 }
 
-// KNOWN FALSE NEGATIVE (connflow): a Linger built by a composite literal
-// in a local variable is not proven. go/ssa builds the literal in a
-// temporary and copies it whole into l (*l = *complit), and
-// connflow.rawLingerOf gives up on any whole-struct store. This should be
-// reported; when connflow follows the copy, move it back up with a want.
+// A Linger built by a composite literal in a local variable: go/ssa
+// builds the literal in a temporary and copies it whole into l; connflow
+// follows the copy.
 func rawLocalVar(fd int) error {
 	l := unix.Linger{Onoff: 1, Linger: 0}
-	return unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &l)
+	return unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &l) // want `SO_LINGER \{Onoff: 1, Linger: 0\}`
 }
 
-// KNOWN FALSE NEGATIVE (internal/lint): Pass.CommentAbove takes the
-// trailing comment of the statement above for a comment above the call,
-// so it justifies the call. It should be reported.
+// The trailing comment of the statement above is not a comment above the
+// call: it does not justify it.
 func trailingCommentAbove(c *net.TCPConn) {
 	c.Write(nil) // because the health probe must reset the peer
-	c.SetLinger(0)
+	c.SetLinger(0) // want `SetLinger\(0\)`
 }
 
 // The whole struct comes from elsewhere: not proven.

@@ -92,8 +92,17 @@ func proxyCloseEarly(a, b net.Conn) {
 	go func() { io.Copy(a, b); done <- struct{}{} }()
 	go func() { io.Copy(b, a); done <- struct{}{} }()
 	<-done
-	a.Close() // want `conn is closed after a write`
-	b.Close() // want `conn is closed after a write`
+	a.Close() // want `conn is closed while a goroutine started at line 92 may still be copying into it`
+	b.Close() // want `conn is closed while a goroutine started at line 93 may still be copying into it`
+}
+
+func proxyHalfCloseButNoWait(a, b *net.TCPConn) {
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(a, b); a.CloseWrite(); done <- struct{}{} }()
+	go func() { io.Copy(b, a); b.CloseWrite(); done <- struct{}{} }()
+	<-done
+	a.Close() // want `may still be copying into it`
+	b.Close() // want `may still be copying into it`
 }
 
 func tlsWrite(addr string) error {
@@ -227,6 +236,16 @@ func proxyGraceful(a, b *net.TCPConn) {
 	go func() { io.Copy(a, b); a.CloseWrite(); wg.Done() }()
 	go func() { io.Copy(b, a); b.CloseWrite(); wg.Done() }()
 	wg.Wait()
+	a.Close()
+	b.Close()
+}
+
+func proxyTwoReceives(a, b *net.TCPConn) {
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(a, b); a.CloseWrite(); done <- struct{}{} }()
+	go func() { io.Copy(b, a); b.CloseWrite(); done <- struct{}{} }()
+	<-done
+	<-done
 	a.Close()
 	b.Close()
 }

@@ -36,8 +36,8 @@ func Proxy(a, b net.Conn) {
 	go func() { io.Copy(a, b); done <- struct{}{} }()
 	go func() { io.Copy(b, a); done <- struct{}{} }()
 	<-done
-	a.Close() // want `conn is closed after a write`
-	b.Close() // want `conn is closed after a write`
+	a.Close() // want `may still be copying into it`
+	b.Close() // want `may still be copying into it`
 }
 
 // ProxyGraceful is the graceful proxy (proxyGraceful in
