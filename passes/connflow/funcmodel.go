@@ -33,6 +33,7 @@ type funcBuilder struct {
 	// noTeardown marks values from net.Pipe or a datagram Dial: they have
 	// a conn type but no TCP teardown.
 	noTeardown map[ssa.Value]bool
+	accepted   map[ssa.Value]bool // values returned by Accept
 
 	steps   map[*Conn]map[ssa.Instruction][]step
 	groups  map[*Conn][][][]*Event // deferred paths, by defer group
@@ -70,8 +71,8 @@ type step struct {
 func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 	return &funcBuilder{
 		ps: ps, fn: fn, f: &Func{SSA: fn},
-		noTeardown: map[ssa.Value]bool{},
-		uf:         map[ssa.Value]ssa.Value{}, roots: map[ssa.Value]Origin{}, rootIx: map[ssa.Value]int{},
+		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{},
+		uf: map[ssa.Value]ssa.Value{}, roots: map[ssa.Value]Origin{}, rootIx: map[ssa.Value]int{},
 		conns: map[ssa.Value]*Conn{}, steps: map[*Conn]map[ssa.Instruction][]step{},
 		groups: map[*Conn][][][]*Event{}, edges: map[*Conn]map[*ssa.If][2]*Event{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},
@@ -230,6 +231,9 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 				b.root(in, FromCall, 0)
 				if datagramOrPipe(&t.Call) {
 					b.noTeardown[in] = true
+				}
+				if strings.HasPrefix(calleeName(&t.Call), "Accept") {
+					b.accepted[in] = true
 				}
 				if k, ok := funcKey(t.Call.StaticCallee()); ok && k[1] == "Hijack" || t.Call.IsInvoke() && t.Call.Method.Name() == "Hijack" {
 					_ = k
@@ -431,6 +435,7 @@ func (b *funcBuilder) makeConns() {
 			if b.noTeardown[v] {
 				c.Type = nil // not a stream connection: no rule judges its Close
 			}
+			c.Accepted = c.Accepted || b.accepted[v]
 		}
 		if c.Origin < 0 {
 			c.Origin = FromHeap

@@ -49,7 +49,7 @@ var doc = &lint.Doc{
 	Flags:   "`-unreadclose.framed` (default false): also report a conn closed after reading a reply to a request this function wrote (a request/response client). The peer usually sends nothing more after a complete framed reply, but the code cannot prove it.",
 	NotReport: "- a read loop that runs until the read fails (EOF or otherwise), `io.ReadAll`, `io.Copy(w, c)`, a bounded drain before Close;\n" +
 		"- a conn written after its last read (that is writeclose, whose fix also drains);\n" +
-		"- by default, a reply read after a request was written (see the flag);\n" +
+		"- by default, a reply read after this function wrote a request, unless the conn came from Accept here (a server's greeting is no request; see the flag);\n" +
 		"- a conn that escapes, a conn never read in this function, or one read by another goroutine;\n" +
 		"- UDP, IP and unixgram sockets and `net.Pipe`.",
 	Evidence: "[the ground truth](../ground-truth.md), experiments 1, 3 and 5. Reproduced by `passes/unreadclose/socket_test.go` against a real peer on 127.0.0.1.",

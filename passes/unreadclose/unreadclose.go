@@ -25,7 +25,7 @@ func New() *analysis.Analyzer {
 
 // verdict returns the last read on h that stopped before EOF and is not
 // followed by a drain, or nil if the path is fine.
-func verdict(h connflow.History, close *connflow.Event, framed bool) *connflow.Event {
+func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event, framed bool) *connflow.Event {
 	lr := h.LastIndex(connflow.Read, connflow.ReadEOF)
 	if lr < 0 || h[lr].Kind == connflow.ReadEOF {
 		return nil
@@ -33,8 +33,8 @@ func verdict(h connflow.History, close *connflow.Event, framed bool) *connflow.E
 	switch {
 	case h.Has(lr+1, connflow.Write), h.Has(lr+1, connflow.Failed), h.Has(lr+1, connflow.Dup):
 		return nil // writeclose's case, a broken conn, or a Close that does not end the conn
-	case !framed && h[:lr].LastIndex(connflow.Write) >= 0:
-		return nil // a reply to our request: the peer is usually done
+	case !framed && !c.Accepted && h[:lr].LastIndex(connflow.Write) >= 0:
+		return nil // a reply to our request: the peer is usually done (not for a conn we accepted: a server's banner is no request)
 	case connflow.SameCall(h[lr], close):
 		return nil
 	}
@@ -53,7 +53,7 @@ func run(p *lint.Pass, framed bool) {
 					continue
 				}
 				for _, h := range c.Reaching[close] {
-					if r := verdict(h, close, framed); r != nil {
+					if r := verdict(c, h, close, framed); r != nil {
 						reported[close.Pos] = true
 						closeRead := h.Has(h.LastIndex(connflow.Read)+1, connflow.CloseRead)
 						report(p, close, r, closeRead)

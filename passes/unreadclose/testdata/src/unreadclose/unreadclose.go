@@ -102,6 +102,17 @@ func closeRead(c *net.TCPConn) {
 	c.Close() // want `CloseRead does not prevent the RST on Linux`
 }
 
+func bannerThenCommand(ln net.Listener) {
+	c, err := ln.Accept()
+	if err != nil {
+		return
+	}
+	io.WriteString(c, "220 ready\r\n")
+	cmd := make([]byte, 4)
+	io.ReadFull(c, cmd)
+	c.Close() // want `conn is closed after a read`
+}
+
 // ---- not reported ----
 
 func readUntilError(c net.Conn) {
