@@ -6,6 +6,7 @@ package analyzer
 import (
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/teardownlint/teardown/passes/connflow"
 	"github.com/teardownlint/teardown/passes/directives"
 	"github.com/teardownlint/teardown/passes/lingerblock"
 	"github.com/teardownlint/teardown/passes/lingerzero"
@@ -25,8 +26,9 @@ func Rules() []*analysis.Analyzer {
 	}
 }
 
-// Analyzers returns every analyzer a driver runs: the rules and the
-// directives checker.
+// Analyzers returns every analyzer a driver runs: the rules, the
+// directives checker, and connflow, the model, which reports where its
+// budgets left code unanalyzed.
 func Analyzers() []*analysis.Analyzer {
-	return append(Rules(), directives.Analyzer)
+	return append(Rules(), directives.Analyzer, connflow.Analyzer)
 }

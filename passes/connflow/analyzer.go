@@ -3,6 +3,8 @@ package connflow
 import (
 	_ "embed"
 	"fmt"
+	"go/ast"
+	"go/token"
 	"go/types"
 	"reflect"
 	"runtime/debug"
@@ -13,12 +15,13 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// Analyzer builds the connection model of a package. It reports nothing;
-// the rules read its Result. It exports a Summary fact for every function
+// Analyzer builds the connection model of a package; the rules read its
+// Result. The only thing it reports is where a budget was hit, so that a
+// function left unanalyzed is never a silent miss. It exports a Summary fact for every function
 // with a conn-like parameter, so helpers in other packages are understood.
 var Analyzer = &analysis.Analyzer{
 	Name:       "connflow",
-	Doc:        "builds teardown's connection model: connections, their events and paths, and helper summaries",
+	Doc:        "connflow: teardown's connection model; reports only functions and connections left unanalyzed because a budget was hit\n\nconnflow finds the connections of each function, their events and paths, and exports summaries of helpers as facts. Rules read its result. A function with more basic blocks than -connflow.maxblocks is skipped, and a connection with more paths than the analysis budget is given up; both are reported here, so a skipped check is never silent.",
 	URL:        "https://github.com/teardownlint/teardown/blob/main/docs/design.md",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Result](),
@@ -73,6 +76,13 @@ const (
 	MaxSummary = 16
 )
 
+var maxBlocks = MaxBlocks
+
+func init() {
+	Analyzer.Flags.IntVar(&maxBlocks, "maxblocks", MaxBlocks,
+		"skip (and report) functions with more basic blocks than this; 0 means no limit")
+}
+
 func run(pass *analysis.Pass) (res any, err error) {
 	sel := selectFuncs(pass)
 	if sel.empty {
@@ -105,6 +115,20 @@ func run(pass *analysis.Pass) (res any, err error) {
 		ps.collectLingers(fn)
 	}
 	current = nil
+	for _, f := range ps.result.Funcs {
+		for _, c := range f.Conns {
+			if c.Overflow && c.Escaped == "" && len(c.EventsOf(Close)) > 0 {
+				ps.result.Budget = append(ps.result.Budget, BudgetNote{c.Value.Pos(),
+					fmt.Sprintf("teardown gave up on this connection in %s: more than %d distinct paths reach one point; "+
+						"its Close is unchecked", f.SSA.Name(), MaxStates)})
+			}
+		}
+	}
+	for _, n := range ps.result.Budget {
+		if f := fileOf(pass, n.Pos); f == nil || !ast.IsGenerated(f) {
+			pass.Report(analysis.Diagnostic{Pos: n.Pos, Category: "budget", Message: n.Message})
+		}
+	}
 	// Export summaries of named functions, in a deterministic order.
 	for _, fn := range funcs {
 		obj, ok := fn.Object().(*types.Func)
@@ -116,6 +140,15 @@ func run(pass *analysis.Pass) (res any, err error) {
 		}
 	}
 	return ps.result, nil
+}
+
+func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
+	for _, f := range pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
 }
 
 func sigHasConnLike(sig *types.Signature) bool {
@@ -151,10 +184,10 @@ func (ps *pkgState) model(fn *ssa.Function) *Func {
 	if ps.building[fn] || fn.Blocks == nil {
 		return nil
 	}
-	if len(fn.Blocks) > MaxBlocks {
-		ps.result.Notes = append(ps.result.Notes,
-			fmt.Sprintf("%s: %s has %d blocks, more than the budget of %d; not analyzed",
-				ps.pass.Fset.Position(fn.Pos()), fn.Name(), len(fn.Blocks), MaxBlocks))
+	if maxBlocks > 0 && len(fn.Blocks) > maxBlocks {
+		ps.result.Budget = append(ps.result.Budget, BudgetNote{fn.Pos(),
+			fmt.Sprintf("teardown did not analyze %s: its %d basic blocks exceed the budget of %d (-connflow.maxblocks); "+
+				"the connections it closes are unchecked", fn.Name(), len(fn.Blocks), maxBlocks)})
 		ps.models[fn] = nil
 		return nil
 	}

@@ -39,3 +39,13 @@ func TestPanicBecomesError(t *testing.T) {
 	}
 	t.Fatalf("no error naming connflow and facts.Graceful; got:\n%s", strings.Join(r.errs, "\n"))
 }
+
+// TestBudget checks that a function over the block budget is reported,
+// not silently skipped.
+func TestBudget(t *testing.T) {
+	if err := connflow.Analyzer.Flags.Set("maxblocks", "3"); err != nil {
+		t.Fatal(err)
+	}
+	defer connflow.Analyzer.Flags.Set("maxblocks", fmt.Sprint(connflow.MaxBlocks))
+	analysistest.Run(t, analysistest.TestData(), connflow.Analyzer, "budget")
+}

@@ -249,10 +249,16 @@ type Result struct {
 	Funcs []*Func
 	// Lingers are the package's SO_LINGER settings.
 	Lingers []*LingerOp
-	// Notes are budget and robustness notes (a function too large to
-	// analyze, a recovered panic); rules do not report them, the driver
-	// may show them with -connflow.debug.
-	Notes []string
+	// Budget lists the places where a budget was hit: a function too large
+	// to model, or a conn with too many paths. connflow reports them, so
+	// that a skipped function is never a silent miss.
+	Budget []BudgetNote
+}
+
+// A BudgetNote says what was not analyzed, where, and why.
+type BudgetNote struct {
+	Pos     token.Pos
+	Message string
 }
 
 // sortEvents orders events by position for deterministic output.
