@@ -96,6 +96,8 @@ func (b *funcBuilder) applyStep(c *Conn, st step, in stateSet) stateSet {
 				s.defers = append(append([]int(nil), s.defers...), st.group)
 			}
 			add(s)
+		case stepReset:
+			add(pathState{defers: s.defers})
 		case stepRun:
 			states := []pathState{{hist: s.hist}}
 			for i := len(s.defers) - 1; i >= 0; i-- {

@@ -60,6 +60,7 @@ const (
 	stepApply stepOp = iota // append one of paths to every history
 	stepPush                // register a deferred group
 	stepRun                 // run the registered deferred groups (RunDefers)
+	stepReset               // a new conn is made here (a Dial or Accept in a loop): its history starts empty
 )
 
 type step struct {
@@ -89,6 +90,7 @@ func (b *funcBuilder) build() *Func {
 		return b.f
 	}
 	b.makeConns()
+	b.resets()
 	b.eventsAndEscapes()
 	b.joins()
 	for _, c := range b.f.Conns {
@@ -515,6 +517,29 @@ func (b *funcBuilder) eventsAndEscapes() {
 				}
 			case *ssa.If:
 				b.edgeEvents(in)
+			}
+		}
+	}
+}
+
+// resets starts a conn's history afresh where a call returns it: in a
+// loop, each Accept or Dial makes a new connection, and the events of the
+// previous iteration's connection are not its history.
+func (b *funcBuilder) resets() {
+	for _, c := range b.f.Conns {
+		for _, v := range c.Values {
+			if o, ok := b.roots[v]; !ok || o != FromCall {
+				continue
+			}
+			var def ssa.Instruction
+			switch v := v.(type) {
+			case *ssa.Call:
+				def = v
+			case *ssa.Extract:
+				def, _ = v.Tuple.(ssa.Instruction)
+			}
+			if def != nil {
+				b.addStep(c, def, step{op: stepReset})
 			}
 		}
 	}

@@ -49,7 +49,10 @@ func run(p *lint.Pass, framed bool) {
 			}
 			reported := map[any]bool{}
 			for _, close := range c.EventsOf(connflow.Close) {
-				if reported[close.Pos] {
+				if reported[close.Pos] || close.Concurrent {
+					// A Close inside a goroutine started here is judged
+					// where the goroutine's code is (a function that owns
+					// its conn parameter), not at the go statement.
 					continue
 				}
 				for _, h := range c.Reaching[close] {
