@@ -196,11 +196,11 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 			b.add(in)
 		}
 	case *ssa.Phi:
+		// A variable that holds this conn on some paths and another
+		// stream on others (r = bytes.NewReader(...)) is still this conn
+		// where it is: only the tracked edges join it.
 		for _, e := range in.Edges {
-			if b.tracked(e) || (IsConnLike(in.Type()) && !isNilConst(e)) {
-				if !b.tracked(e) {
-					b.root(e, FromHeap, 0) // an edge we cannot see the origin of
-				}
+			if b.tracked(e) {
 				b.union(in, e)
 			}
 		}
@@ -237,9 +237,10 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 				if strings.HasPrefix(calleeName(&t.Call), "Accept") {
 					b.accepted[in] = true
 				}
-				if k, ok := funcKey(t.Call.StaticCallee()); ok && k[1] == "Hijack" || t.Call.IsInvoke() && t.Call.Method.Name() == "Hijack" {
-					_ = k
-					// Hijack returns the conn and a bufio.ReadWriter over it.
+				// A call that returns one conn and wrappers (Hijack's conn
+				// and bufio.ReadWriter, a dial helper's conn and Scanner)
+				// returns one connection.
+				if oneConnResult(t.Type().(*types.Tuple)) {
 					for _, r := range *t.Referrers() {
 						if e, ok := r.(*ssa.Extract); ok && e != in && IsConnLike(e.Type()) {
 							b.union(in, e)
@@ -330,6 +331,18 @@ func datagramOrPipe(call *ssa.CallCommon) bool {
 		}
 	}
 	return false
+}
+
+// oneConnResult reports whether a result tuple holds at most one stream
+// connection, the other conn-like results being wrappers or io views.
+func oneConnResult(t *types.Tuple) bool {
+	n := 0
+	for v := range t.Variables() {
+		if IsConn(v.Type()) {
+			n++
+		}
+	}
+	return n <= 1
 }
 
 func keyOf(call *ssa.CallCommon) [2]string {
@@ -940,8 +953,9 @@ func (b *funcBuilder) edgeEvents(ifi *ssa.If) {
 		if call := errCall(x); call != nil {
 			if isNilConst(y) {
 				h = &hit{call: call, onTrue: cond.Op == token.NEQ}
-			} else if isEOF(y) && cond.Op == token.EQL {
-				h = &hit{call: call, onTrue: true, eofOnly: true}
+			} else if isEOF(y) {
+				// err == io.EOF: true edge; err != io.EOF: false edge.
+				h = &hit{call: call, onTrue: cond.Op == token.EQL, eofOnly: true}
 			}
 		}
 	case *ssa.Call:

@@ -74,7 +74,11 @@ func IsConn(t types.Type) bool {
 	if !ok {
 		return false
 	}
-	if hasMethod(iface, "CloseWrite") || hasMethod(iface, "SetLinger") {
+	// An anonymous interface asserted for its CloseWrite or SetLinger
+	// (c.(interface{ CloseWrite() error })) views a conn. A named one
+	// with CloseWrite may be anything that half-closes (ssh.Channel): it
+	// is a conn only with net.Conn's method set, below.
+	if _, named := types.Unalias(t).(*types.Named); !named && (hasMethod(iface, "CloseWrite") || hasMethod(iface, "SetLinger")) {
 		return true
 	}
 	// An interface that embeds net.Conn (or spells out its methods).

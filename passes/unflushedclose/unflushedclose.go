@@ -20,7 +20,7 @@ var Analyzer = lint.NewAnalyzer(doc, run)
 // conn (a Flush) follows, or nil.
 func unflushed(h connflow.History) *connflow.Event {
 	lb := h.LastIndex(connflow.BufWrite)
-	if lb < 0 || h.Has(lb+1, connflow.Write) || h.Has(lb+1, connflow.Failed) {
+	if lb < 0 || h.Has(lb+1, connflow.Write) || h.Has(lb+1, connflow.Failed) || h.Has(lb+1, connflow.Close) {
 		return nil
 	}
 	return h[lb]

@@ -31,8 +31,8 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event, framed
 		return nil
 	}
 	switch {
-	case h.Has(lr+1, connflow.Write), h.Has(lr+1, connflow.Failed), h.Has(lr+1, connflow.Dup):
-		return nil // writeclose's case, a broken conn, or a Close that does not end the conn
+	case h.Has(lr+1, connflow.Write), h.Has(lr+1, connflow.Failed), h.Has(lr+1, connflow.Dup), h.Has(lr+1, connflow.Close):
+		return nil // writeclose's case, a broken conn, a Close that does not end the conn, or one already closed
 	case !framed && !c.Accepted && h[:lr].LastIndex(connflow.Write) >= 0:
 		return nil // a reply to our request: the peer is usually done (not for a conn we accepted: a server's banner is no request)
 	case connflow.SameCall(h[lr], close):

@@ -8,5 +8,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	linttest.Run(t, unreadclose.Analyzer, "unreadclose")
+	linttest.Run(t, unreadclose.Analyzer, "unreadclose", "fpclasses")
 }

@@ -34,6 +34,10 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connf
 	switch {
 	case h.Has(lw+1, connflow.Failed), h.Has(lw+1, connflow.Dup):
 		return nil // the write failed, or Close does not end the conn
+	case h.Has(lw+1, connflow.Close):
+		return nil // already closed: this Close does nothing (the first one is judged)
+	case abortive(h):
+		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
 	case last.Concurrent:
 		// A proxy: a goroutine started here copies into the conn. Fine
 		// when that goroutine half-closes after its copy, another one
@@ -46,12 +50,22 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connf
 		return nil // drained, or the peer answered: it has what was written
 	case h[:lw].LastIndex(connflow.ReadEOF) >= 0:
 		return nil // the peer had finished sending: nothing can arrive to turn Close into RST
-	case h.Has(lw+1, connflow.CloseWrite) && c.ConcurrentDrain && c.Joined(h, lw+1):
-		return nil // half-closed, and a goroutine that read the conn to EOF has finished
+	case (c.ConcurrentDrain || c.ConcurrentRead) && c.Joined(h, lw+1):
+		return nil // a goroutine that read the conn (to EOF, or a reply) has finished
 	case connflow.SameCall(last, close):
 		return nil // a helper writes and closes: it is judged on its own
 	}
 	return last
+}
+
+// abortive reports whether the path set SO_LINGER to {on, 0}.
+func abortive(h connflow.History) bool {
+	for _, e := range h {
+		if e.Kind == connflow.Linger && e.Linger.Known && e.Linger.On && e.Linger.Secs == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // halfClosedBy reports whether a CloseWrite follows h[lw] in the same

@@ -8,5 +8,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	linttest.Run(t, writeclose.Analyzer, "writeclose")
+	linttest.Run(t, writeclose.Analyzer, "writeclose", "fpclasses")
 }
