@@ -92,6 +92,9 @@ func (p *Pass) Report(d analysis.Diagnostic) {
 	if f := p.File(d.Pos); f != nil && ast.IsGenerated(f) {
 		return
 	}
+	if !connflow.Tests && connflow.IsTestFile(posn.Filename) {
+		return
+	}
 	for _, dir := range p.directives {
 		if dir.Verb == "ignore" && dir.Malformed == "" && dir.Names(p.Rule.Name) && dir.Covers(posn) {
 			p.outcome.Used[dir.Pos] = true

@@ -39,6 +39,9 @@ func selectFuncs(pass *analysis.Pass) *selection {
 	var decls []span
 	sel := &selection{decls: map[*ast.FuncDecl]bool{}}
 	for _, f := range pass.Files {
+		if !Tests && IsTestFile(pass.Fset.File(f.Pos()).Name()) {
+			continue // not analyzed: its functions are left out of the SSA program
+		}
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Body == nil {
@@ -53,6 +56,7 @@ func selectFuncs(pass *analysis.Pass) *selection {
 	sort.Slice(decls, func(i, j int) bool { return decls[i].pos < decls[j].pos })
 	var initPos []token.Pos // conn mentions outside any function
 	memo := map[types.Type]bool{}
+	testFiles := map[*token.File]bool{}
 	for expr, tv := range pass.TypesInfo.Types {
 		m, ok := memo[tv.Type]
 		if !ok {
@@ -63,6 +67,9 @@ func selectFuncs(pass *analysis.Pass) *selection {
 			continue
 		}
 		p := expr.Pos()
+		if !Tests && inTestFile(pass.Fset, p, testFiles) {
+			continue
+		}
 		i := sort.Search(len(decls), func(i int) bool { return decls[i].end > p })
 		if i < len(decls) && decls[i].pos <= p {
 			sel.decls[decls[i].decl] = true
@@ -117,6 +124,19 @@ func selectFuncs(pass *analysis.Pass) *selection {
 		}
 	}
 	return sel
+}
+
+func inTestFile(fset *token.FileSet, p token.Pos, memo map[*token.File]bool) bool {
+	tf := fset.File(p)
+	if tf == nil {
+		return false
+	}
+	t, ok := memo[tf]
+	if !ok {
+		t = IsTestFile(tf.Name())
+		memo[tf] = t
+	}
+	return t
 }
 
 func sigIsConnLike(info *types.Info, fd *ast.FuncDecl) bool {

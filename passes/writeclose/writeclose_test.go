@@ -3,10 +3,24 @@ package writeclose_test
 import (
 	"testing"
 
+	"golang.org/x/tools/go/analysis/analysistest"
+
 	"github.com/teardownlint/teardown/internal/linttest"
+	"github.com/teardownlint/teardown/passes/connflow"
 	"github.com/teardownlint/teardown/passes/writeclose"
 )
 
 func Test(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "writeclose", "fpclasses")
+}
+
+// TestTestFiles: _test.go files are skipped by default and analyzed with
+// -connflow.tests.
+func TestTestFiles(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), writeclose.Analyzer, "testfiles")
+	if err := connflow.Analyzer.Flags.Set("tests", "true"); err != nil {
+		t.Fatal(err)
+	}
+	defer connflow.Analyzer.Flags.Set("tests", "false")
+	analysistest.Run(t, analysistest.TestData(), writeclose.Analyzer, "testfileson")
 }

@@ -1,0 +1,3 @@
+// Package testfiles checks that _test.go files are not reported by
+// default (-connflow.tests=false).
+package testfiles

@@ -1,0 +1,15 @@
+package testfiles
+
+import (
+	"net"
+	"testing"
+)
+
+func TestSend(t *testing.T) {
+	c, err := net.Dial("tcp", "127.0.0.1:1")
+	if err != nil {
+		t.Skip(err)
+	}
+	c.Write([]byte("x"))
+	c.Close()
+}
