@@ -9,7 +9,8 @@
 //	teardown help [rule]               list the rules, or document one
 //
 // Exit codes of the standalone driver: 0 no findings; 1 analysis failed
-// (load or type errors, internal error); 2 usage error (unknown flag);
+// (load or type errors, patterns that match no packages, internal error);
+// 2 usage error (unknown flag, no packages named);
 // 3 findings reported. See docs/usage.md.
 package main
 
@@ -43,10 +44,30 @@ func main() {
 			os.Exit(runFiltered(args))
 		}
 	}
+	if mode(args) == modeStandalone && !hasFlag(args, "test") && !hasFlag(args, "connflow.tests") {
+		// _test.go files are neither analyzed nor reported unless
+		// -connflow.tests is given: loading test packages would cost
+		// several times the CPU and memory for nothing.
+		os.Args = append([]string{os.Args[0], "-test=false"}, args...)
+	}
 	// A bad flag gets one line, not a page of usage.
 	flag.CommandLine.SetOutput(prefixWriter{os.Stderr})
 	flag.Usage = func() {}
 	multichecker.Main(analyzer.Analyzers()...)
+}
+
+// hasFlag reports whether args set the flag name (-name, --name, -name=v).
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		a = strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 type prefixWriter struct{ w io.Writer }
@@ -232,8 +253,10 @@ func filterStderr(r io.Reader, w io.Writer) (noPackages bool, dropped []string, 
 // repeats that a package had errors, which the driver has printed already.
 func derivedError(line string) bool {
 	name, msg, ok := strings.Cut(line, ": ")
-	if !ok || name == "" || strings.ContainsAny(name, " \t/") {
-		return false
+	if !ok || name == "" || strings.IndexFunc(name, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_')
+	}) >= 0 {
+		return false // not an analyzer name: a position, say
 	}
 	return strings.HasPrefix(msg, "failed prerequisites: ") || msg == "analysis skipped due to errors in package"
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,7 +51,7 @@ func testMain(m *testing.M) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	build := exec.CommandContext(ctx, goCmd, "build", "-o", binPath, ".")
+	build := exec.CommandContext(ctx, goCmd, "build", "-buildvcs=false", "-o", binPath, ".")
 	build.Env = goEnv()
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building teardown: %v\n%s", err, out)
@@ -461,21 +462,27 @@ type jsonDiag struct {
 	} `json:"suggested_fixes"`
 }
 
-// parseJSON returns the findings of a -json tree as rule → "posn: message".
+// parseJSON returns the findings of -json output by rule. The output is
+// one tree (standalone) or a stream of trees, one per package (go vet).
 func parseJSON(t *testing.T, out string) map[string][]jsonDiag {
 	t.Helper()
-	var tree jsonTree
-	if err := json.Unmarshal([]byte(out), &tree); err != nil {
-		t.Fatalf("-json output is not JSON: %v\n%s", err, out)
-	}
 	got := map[string][]jsonDiag{}
-	for pkg, byAnalyzer := range tree {
-		for a, raw := range byAnalyzer {
-			var diags []jsonDiag
-			if err := json.Unmarshal(raw, &diags); err != nil {
-				t.Fatalf("%s/%s: not a list of findings (an error?): %s", pkg, a, raw)
+	dec := json.NewDecoder(strings.NewReader(out))
+	for n := 0; ; n++ {
+		var tree jsonTree
+		if err := dec.Decode(&tree); err == io.EOF && n > 0 {
+			break
+		} else if err != nil {
+			t.Fatalf("-json output is not JSON: %v\n%s", err, out)
+		}
+		for pkg, byAnalyzer := range tree {
+			for a, raw := range byAnalyzer {
+				var diags []jsonDiag
+				if err := json.Unmarshal(raw, &diags); err != nil {
+					t.Fatalf("%s/%s: not a list of findings (an error?): %s", pkg, a, raw)
+				}
+				got[a] = append(got[a], diags...)
 			}
-			got[a] = append(got[a], diags...)
 		}
 	}
 	return got
@@ -568,7 +575,7 @@ func TestVetProtocol(t *testing.T) {
 	for _, f := range flags {
 		names[f.Name] = true
 	}
-	for _, a := range analyzer.Rules() {
+	for _, a := range analyzer.Analyzers() {
 		if !names[a.Name] {
 			t.Errorf("-flags does not list -%s", a.Name)
 		}
@@ -577,5 +584,56 @@ func TestVetProtocol(t *testing.T) {
 				t.Errorf("-flags does not list -%s.%s", a.Name, f.Name)
 			}
 		})
+	}
+}
+
+func TestMode(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want driverMode
+	}{
+		{nil, modeStandalone},
+		{[]string{"./..."}, modeStandalone},
+		{[]string{"-json", "./..."}, modeStandalone},
+		{[]string{"-h"}, modeHelp},
+		{[]string{"--help"}, modeHelp},
+		{[]string{"-json", "-help", "./..."}, modeHelp},
+		{[]string{"./...", "-h"}, modeStandalone}, // after the packages: a package pattern
+		{[]string{"-V=full"}, modeProtocol},
+		{[]string{"-flags"}, modeProtocol},
+		{[]string{"-lingerzero=false", "/tmp/b001/vet.cfg"}, modeProtocol},
+	} {
+		if got := mode(tc.args); got != tc.want {
+			t.Errorf("mode(%q) = %v, want %v", tc.args, got, tc.want)
+		}
+	}
+}
+
+func TestFilterStderr(t *testing.T) {
+	in := `/x/bad.go:6:14: cannot use "s" (untyped string constant) as int value in variable declaration
+connflow: analysis skipped due to errors in package
+lingerzero: failed prerequisites: connflow@bad.example
+directives: failed prerequisites: lingerblock@bad.example/b, lingerzero@bad.example/b
+-: no required module provides package nosuch.example/pkg; to add it:
+	go get nosuch.example/pkg
+connflow: connflow: internal error while analyzing function f: boom
+a.go:1:2: failed prerequisites: is a message here, not an analyzer error
+`
+	var out strings.Builder
+	noPkgs, dropped, kept := filterStderr(strings.NewReader(in), &out)
+	want := `/x/bad.go:6:14: cannot use "s" (untyped string constant) as int value in variable declaration
+teardown: no required module provides package nosuch.example/pkg; to add it:
+	go get nosuch.example/pkg
+connflow: connflow: internal error while analyzing function f: boom
+a.go:1:2: failed prerequisites: is a message here, not an analyzer error
+`
+	if out.String() != want || noPkgs || len(dropped) != 3 || kept != 5 {
+		t.Errorf("filterStderr: noPackages %v, dropped %q, kept %d, output:\n%s", noPkgs, dropped, kept, out.String())
+	}
+
+	out.Reset()
+	noPkgs, _, kept = filterStderr(strings.NewReader("teardown is a tool for static analysis of Go programs.\n\nUsage: teardown [-flag] [package]\n"), &out)
+	if !noPkgs || kept != 0 || out.String() != "" {
+		t.Errorf("the no-packages banner: noPackages %v, kept %d, output %q", noPkgs, kept, out.String())
 	}
 }

@@ -144,6 +144,23 @@ func Block(lines []string, indent string) string {
 	return b.String()
 }
 
+// isStd reports whether a quoted import path is in the standard library
+// (its first element has no dot).
+func isStd(quoted string) bool {
+	path, _ := strconv.Unquote(quoted)
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+func afterSpec(gd *ast.GenDecl, pos token.Pos) bool {
+	for _, spec := range gd.Specs {
+		if spec.End() == pos {
+			return true
+		}
+	}
+	return false
+}
+
 // AddImports returns the edits that import the paths f does not import yet.
 func AddImports(f *ast.File, paths ...string) []analysis.TextEdit {
 	have := map[string]bool{}
@@ -174,16 +191,28 @@ func AddImports(f *ast.File, paths ...string) []analysis.TextEdit {
 		return []analysis.TextEdit{{Pos: f.Name.End(), End: f.Name.End(),
 			NewText: []byte("\n\nimport (\n\t" + strings.Join(missing, "\n\t") + "\n)")}}
 	case gd.Lparen.IsValid():
-		// Insert each path before the first spec that sorts after it.
+		// Insert each path before the first spec of its kind (standard
+		// library or not) that sorts after it, or after the last spec of
+		// its kind: goimports' grouping stays intact.
 		at := map[token.Pos][]string{}
 		var order []token.Pos
 		for _, m := range missing {
 			pos := gd.Rparen
+			var lastSame *ast.ImportSpec
 			for _, spec := range gd.Specs {
-				if is := spec.(*ast.ImportSpec); is.Path.Value > m {
+				is := spec.(*ast.ImportSpec)
+				if isStd(is.Path.Value) != isStd(m) {
+					continue
+				}
+				if is.Path.Value > m {
 					pos = is.Pos()
+					lastSame = nil
 					break
 				}
+				lastSame = is
+			}
+			if lastSame != nil {
+				pos = lastSame.End() // inserted as "\n\t" + path below
 			}
 			if at[pos] == nil {
 				order = append(order, pos)
@@ -193,8 +222,11 @@ func AddImports(f *ast.File, paths ...string) []analysis.TextEdit {
 		var edits []analysis.TextEdit
 		for _, pos := range order {
 			text := strings.Join(at[pos], "\n\t") + "\n\t"
-			if pos == gd.Rparen {
+			switch {
+			case pos == gd.Rparen:
 				text = "\t" + strings.Join(at[pos], "\n\t") + "\n"
+			case afterSpec(gd, pos):
+				text = "\n\t" + strings.Join(at[pos], "\n\t")
 			}
 			edits = append(edits, analysis.TextEdit{Pos: pos, End: pos, NewText: []byte(text)})
 		}

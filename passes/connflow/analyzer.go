@@ -128,7 +128,14 @@ func run(pass *analysis.Pass) (res any, err error) {
 	for _, f := range ps.result.Funcs {
 		for _, c := range f.Conns {
 			if c.Overflow && c.Escaped == "" && len(c.EventsOf(Close)) > 0 {
-				ps.result.Budget = append(ps.result.Budget, BudgetNote{c.Value.Pos(),
+				pos := f.SSA.Pos()
+				for _, v := range c.Values {
+					if v.Pos().IsValid() {
+						pos = v.Pos()
+						break
+					}
+				}
+				ps.result.Budget = append(ps.result.Budget, BudgetNote{pos,
 					fmt.Sprintf("teardown gave up on this connection in %s: more than %d distinct paths reach one point; "+
 						"its Close is unchecked", f.SSA.Name(), MaxStates)})
 			}

@@ -234,8 +234,8 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 				if datagramOrPipe(&t.Call) {
 					b.noTeardown[in] = true
 				}
-				if strings.HasPrefix(calleeName(&t.Call), "Accept") {
-					b.accepted[in] = true
+				if n := calleeName(&t.Call); strings.HasPrefix(n, "Accept") || n == "Hijack" {
+					b.accepted[in] = true // the server's side: the client sent first
 				}
 				// A call that returns one conn and wrappers (Hijack's conn
 				// and bufio.ReadWriter, a dial helper's conn and Scanner)

@@ -171,8 +171,8 @@ type Conn struct {
 	// ConcurrentRead is set when a goroutine started by this function
 	// reads the conn: a suggested fix must not drain it.
 	ConcurrentRead bool
-	// Accepted is set when the conn comes from Accept in this function:
-	// this side is the server.
+	// Accepted is set when the conn comes from Accept (or an HTTP
+	// Hijack) in this function: this side is the server.
 	Accepted bool
 	// Goroutines is the number of go statements (and WaitGroup.Go calls)
 	// whose goroutine uses the conn.

@@ -79,10 +79,27 @@ func halfClosedBy(h connflow.History, lw int, goStmt any) bool {
 	return false
 }
 
+// oneWay reports whether the conn is an output stream this function
+// opened and never reads: a client that reads nothing at all from the
+// peer speaks a one-way protocol (an upload, a log stream), where no
+// data comes back to turn Close into RST. On real modules all such
+// findings were false positives (docs/evaluation.md, class P).
+func oneWay(c *connflow.Conn) bool {
+	if c.Origin != connflow.FromCall || c.Accepted || c.ConcurrentRead {
+		return false
+	}
+	for _, e := range c.Events {
+		if e.Kind == connflow.Read || e.Kind == connflow.ReadEOF {
+			return false
+		}
+	}
+	return true
+}
+
 func run(p *lint.Pass, helper string) {
 	for f := range p.Funcs {
 		for _, c := range f.Conns {
-			if !c.Owned() || !c.IsConn() {
+			if !c.Owned() || !c.IsConn() || oneWay(c) {
 				continue
 			}
 			reported := map[any]bool{}

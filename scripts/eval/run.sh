@@ -25,7 +25,8 @@
 #                testdata/eval/triage.tsv
 # Every run checks FINDINGS against testdata/eval/triage.tsv and lists the
 # findings that have no verdict yet (and verdicts whose finding is gone).
-# Environment: TEARDOWN_EVAL_DIR, the scratch directory
+# Environment: TEARDOWN_FLAGS, extra teardown flags (e.g. -unreadclose.framed);
+# TEARDOWN_EVAL_DIR, the scratch directory
 # (default ${TMPDIR:-/tmp}/teardown-eval).
 #
 # Deterministic: the same pins give the same files. The analysis is done
@@ -137,7 +138,7 @@ lap "list packages"
 # 4. teardown over all of them in one run: the standard library and the
 # shared dependencies are analyzed once. -json exits 0 with findings.
 set +e
-"$scratch/bin/teardown" -json $testflag "${pkgs[@]}" >"$scratch/teardown.json" 2>"$scratch/teardown.stderr"
+"$scratch/bin/teardown" -json $testflag ${TEARDOWN_FLAGS:-} "${pkgs[@]}" >"$scratch/teardown.json" 2>"$scratch/teardown.stderr"
 rc=$?
 set -e
 lap "teardown -json"

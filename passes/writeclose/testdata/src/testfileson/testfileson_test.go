@@ -5,11 +5,15 @@ import (
 	"testing"
 )
 
+func send(c net.Conn) {
+	c.Write([]byte("x"))
+	c.Close() // want `conn is closed after a write`
+}
+
 func TestSend(t *testing.T) {
 	c, err := net.Dial("tcp", "127.0.0.1:1")
 	if err != nil {
 		t.Skip(err)
 	}
-	c.Write([]byte("x"))
-	c.Close() // want `conn is closed after a write`
+	send(c)
 }

@@ -105,11 +105,18 @@ func proxyHalfCloseButNoWait(a, b *net.TCPConn) {
 	b.Close() // want `may still be copying into it`
 }
 
-func tlsWrite(addr string) error {
+func tlsWrite(c *tls.Conn) error {
+	c.Write([]byte("hello"))
+	return c.Close() // want `conn is closed after a write`
+}
+
+func tlsDialed(addr string) error {
 	c, err := tls.Dial("tcp", addr, nil)
 	if err != nil {
 		return err
 	}
+	buf := make([]byte, 64)
+	c.Read(buf) // the server's greeting
 	c.Write([]byte("hello"))
 	return c.Close() // want `conn is closed after a write`
 }
@@ -283,6 +290,17 @@ func dup(c *net.TCPConn) {
 	f, _ := c.File()
 	c.Close()
 	f.Close()
+}
+
+// A conn this function dials and never reads is a one-way stream: no data
+// comes back to turn Close into RST.
+func oneWayUpload(addr string, data []byte) error {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	c.Write(data)
+	return c.Close()
 }
 
 func ignored(c net.Conn) {
