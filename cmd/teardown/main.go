@@ -6,6 +6,7 @@
 //	teardown [flags] packages          standalone (exit 3 when there are findings)
 //	go vet -vettool=$(which teardown)  as a vet tool (exit 1 when there are findings)
 //	go fix -fixtool=$(which teardown)  apply the suggested fixes
+//	teardown -format=sarif [-o FILE] packages  write SARIF 2.1.0 (same exit codes)
 //	teardown help [rule]               list the rules, or document one
 //
 // Exit codes of the standalone driver: 0 no findings; 1 analysis failed
@@ -33,6 +34,9 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	if wantsSARIF(args) {
+		os.Exit(runSARIF(args, os.Stdout, os.Stderr))
+	}
 	if len(args) > 0 && args[0] == "help" {
 		os.Exit(help(os.Stdout, args[1:]))
 	}
@@ -89,6 +93,7 @@ of FIN and lose data, and SO_LINGER settings that cause them.
 Usage:
   teardown [flags] packages           run standalone (exit 3 when there are findings)
   go vet -vettool=$(which teardown)   run as a vet tool (exit 1 when there are findings)
+  teardown -format=sarif packages     write SARIF 2.1.0 for code scanning
   teardown help RULE                  document one rule
 
 Rules:

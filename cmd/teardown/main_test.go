@@ -175,8 +175,8 @@ var findingsWant = []struct {
 	line, col int
 	prefix    string
 }{
-	{6, 13, "SetLinger(0) makes Close an abort: "},
-	{11, 13, "SetLinger(5) makes Close block for up to 5 s on Linux "},
+	{6, 2, "SetLinger(0) makes Close an abort: "},
+	{11, 2, "SetLinger(5) makes Close block for up to 5 s on Linux "},
 }
 
 func findingsModule(t *testing.T) string {

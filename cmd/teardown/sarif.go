@@ -1,4 +1,4 @@
-// SARIF output: teardown -format=sarif [-o FILE] [-test=false] [-RULE]
+// SARIF output: teardown -format=sarif [-o FILE] [-test] [-RULE]
 // [-RULE.FLAG=...] packages analyzes the packages like the text mode and
 // writes one SARIF 2.1.0 log (to stdout, or to FILE with -o), for GitHub
 // code scanning and reviewdog. The log has one rule per analyzer, with
@@ -7,8 +7,9 @@
 // one result per finding: the path relative to the current directory
 // (uriBaseId %SRCROOT%), line and UTF-8 byte columns, a
 // primaryLocationLineHash fingerprint, and the suggested fix as
-// line/column replacements. Package and analysis errors go to stderr,
-// one line each. Exit codes: 0 no findings; 1 analysis failed (the log
+// line/column replacements. As in the text mode, test files are loaded
+// only with -test or -connflow.tests. Package and analysis errors go to
+// stderr, one line each. Exit codes: 0 no findings; 1 analysis failed (the log
 // is still written); 2 usage error; 3 findings reported.
 
 package main
@@ -74,7 +75,7 @@ func runSARIF(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	format := fs.String("format", "sarif", "output format: sarif")
-	tests := fs.Bool("test", true, "also analyze test files (connflow's -connflow.tests decides whether their findings are reported)")
+	tests := fs.Bool("test", false, "also load test files (default: as -connflow.tests, which decides whether they are analyzed and reported)")
 	out := fs.String("o", "", "write the SARIF log to this file instead of stdout")
 	enabled := map[*analysis.Analyzer]*sarifEnable{}
 	for _, a := range analyzers {
@@ -91,7 +92,7 @@ func runSARIF(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: teardown -format=sarif [-o FILE] [-test=false] [-RULE[=false]] [-RULE.FLAG=value] packages")
+			fmt.Fprintln(stdout, "usage: teardown -format=sarif [-o FILE] [-test] [-RULE[=false]] [-RULE.FLAG=value] packages")
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
 			return 0
@@ -112,6 +113,15 @@ func runSARIF(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	selected := selectSARIFAnalyzers(analyzers, enabled)
+	if !flagSet(fs, "test") {
+		// Like the text mode: test files are loaded only if connflow
+		// is to analyze them.
+		if f := fs.Lookup("connflow.tests"); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok {
+				*tests, _ = g.Get().(bool)
+			}
+		}
+	}
 
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
@@ -165,6 +175,13 @@ func runSARIF(args []string, stdout, stderr io.Writer) int {
 		return 3
 	}
 	return 0
+}
+
+// flagSet reports whether the command line set the flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // sarifEnable is the multichecker's -NAME flag: unset, true or false.

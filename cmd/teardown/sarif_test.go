@@ -283,7 +283,7 @@ func TestSARIFSelect(t *testing.T) {
 func TestSARIFOutput(t *testing.T) {
 	dir := sarifModule(t, sarifDemo)
 	var stdout, stderr bytes.Buffer
-	code := runSARIF([]string{"-format=sarif", "-o", "out.sarif", "./..."}, &stdout, &stderr)
+	code := runSARIF([]string{"-format=sarif", "-test", "-o", "out.sarif", "./..."}, &stdout, &stderr)
 	if code != 3 {
 		t.Errorf("exit code %d, want 3 (findings)", code)
 	}
@@ -515,14 +515,35 @@ func applySARIFEdits(src string, edits []sarifEdit) (string, error) {
 
 // TestSARIFClean: no findings is exit 0 and a valid log with an empty
 // results array (GitHub requires it). Setting an analyzer's flag (to its
-// default, as the flag values are shared) is accepted.
+// default, as the flag values are shared) is accepted. As in the text
+// mode, test files are not loaded unless -test or -connflow.tests: the
+// broken one here would fail the run.
 func TestSARIFClean(t *testing.T) {
 	sarifModule(t, map[string]string{
-		"go.mod":   "module clean.example\n\ngo 1.26\n",
-		"clean.go": "package clean\n\n// Answer is 42.\nfunc Answer() int { return 42 }\n",
+		"go.mod":        "module clean.example\n\ngo 1.26\n",
+		"clean.go":      "package clean\n\n// Answer is 42.\nfunc Answer() int { return 42 }\n",
+		"clean_test.go": "package clean\n\nvar broken int = \"not an int\"\n",
 	})
+	resetTests := func() { // -connflow.tests sets connflow's own variable
+		for _, a := range analyzer.Analyzers() {
+			if f := a.Flags.Lookup("tests"); a.Name == "connflow" && f != nil {
+				f.Value.Set(f.DefValue)
+			}
+		}
+	}
+	t.Cleanup(resetTests)
+	for _, args := range [][]string{
+		{"-format=sarif", "-test", "./..."},
+		{"-format=sarif", "-connflow.tests", "./..."},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := runSARIF(args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "clean_test.go:3:") {
+			t.Errorf("runSARIF(%q) = %d, stderr %q; want 1 and the error in clean_test.go", args, code, stderr.String())
+		}
+		resetTests()
+	}
 	var stdout, stderr bytes.Buffer
-	code := runSARIF([]string{"--format", "sarif", "-test=false", "-connflow.maxblocks=" + analyzerFlagDefault(t, "connflow", "maxblocks"), "./..."}, &stdout, &stderr)
+	code := runSARIF([]string{"--format", "sarif", "-connflow.maxblocks=" + analyzerFlagDefault(t, "connflow", "maxblocks"), "./..."}, &stdout, &stderr)
 	if code != 0 || stderr.Len() > 0 {
 		t.Errorf("exit code %d, stderr %q; want 0 and nothing", code, stderr.String())
 	}

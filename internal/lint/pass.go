@@ -88,6 +88,7 @@ func (p *Pass) Enter(fn *ssa.Function) { p.current = fn }
 // Report reports d under the rule unless a //teardown:ignore directive
 // covers it or it is in a generated file.
 func (p *Pass) Report(d analysis.Diagnostic) {
+	d.Pos = p.callStart(d.Pos)
 	posn := p.Fset.Position(d.Pos)
 	if f := p.File(d.Pos); f != nil && ast.IsGenerated(f) {
 		return
@@ -104,6 +105,17 @@ func (p *Pass) Report(d analysis.Diagnostic) {
 	d.Category = p.Rule.Name
 	d.URL = p.Rule.URL()
 	p.Pass.Report(d)
+}
+
+// callStart moves a position at a call's '(' (where go/ssa places calls)
+// to the start of the call expression, where a reader looks for it.
+func (p *Pass) callStart(pos token.Pos) token.Pos {
+	for _, n := range p.Path(pos, pos+1) {
+		if call, ok := n.(*ast.CallExpr); ok && call.Lparen == pos {
+			return call.Pos()
+		}
+	}
+	return pos
 }
 
 // Directive returns a well-formed directive with the verb that covers pos,
