@@ -77,6 +77,23 @@ func selectFuncs(pass *analysis.Pass) *selection {
 			initPos = append(initPos, p)
 		}
 	}
+	// SetLinger is judged at the call whatever the receiver's type (a type
+	// parameter, a named interface): functions that call it are built.
+	for se, selection := range pass.TypesInfo.Selections {
+		if selection.Obj().Name() != "SetLinger" {
+			continue
+		}
+		p := se.Pos()
+		if !Tests && inTestFile(pass.Fset, p, testFiles) {
+			continue
+		}
+		i := sort.Search(len(decls), func(i int) bool { return decls[i].end > p })
+		if i < len(decls) && decls[i].pos <= p {
+			sel.decls[decls[i].decl] = true
+		} else {
+			initPos = append(initPos, p)
+		}
+	}
 	sel.initKeep = func(e ast.Expr) bool {
 		for _, p := range initPos {
 			if e.Pos() <= p && p < e.End() {
