@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"flag"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,7 +10,7 @@ import (
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/teardownlint/teardown/internal/lint"
+	"github.com/teardownlint/teardown/passes/connflow"
 	"github.com/teardownlint/teardown/passes/directives"
 	"github.com/teardownlint/teardown/passes/lingerblock"
 	"github.com/teardownlint/teardown/passes/lingerzero"
@@ -39,8 +40,10 @@ func init() { register.Plugin(PluginName, New) }
 type Settings struct {
 	Writeclose  WritecloseSettings  `json:"writeclose"`
 	Unreadclose UnreadcloseSettings `json:"unreadclose"`
-	// Disable lists rules (lint.Names) or "directives" whose findings are
-	// not reported: the -RULE=false flag of the standalone and vet drivers.
+	Connflow    ConnflowSettings    `json:"connflow"`
+	// Disable lists analyzers (the rules, "directives", "connflow") whose
+	// findings are not reported: the -NAME=false flag of the standalone
+	// and vet drivers.
 	Disable []string `json:"disable"`
 }
 
@@ -58,16 +61,38 @@ type UnreadcloseSettings struct {
 	Framed *bool `json:"framed"`
 }
 
-// flagValues returns the settings as flag assignments, rule -> flag -> value,
-// for the settings that were given (an absent setting keeps the flag's
-// default).
-func (s Settings) flagValues() map[string][][2]string {
-	out := map[string][][2]string{}
+// ConnflowSettings are the flags of connflow, the model every rule reads.
+type ConnflowSettings struct {
+	// Tests is -connflow.tests: also analyze and report code in _test.go
+	// files (golangci-lint must load them too: run.tests, true by default).
+	Tests *bool `json:"tests"`
+	// Maxblocks is -connflow.maxblocks: skip (and report) functions with
+	// more basic blocks than this; 0 means no limit.
+	Maxblocks *int `json:"maxblocks"`
+}
+
+// flagValues returns the settings that were given as flag values:
+// analyzer name -> flag name -> value. An absent setting means the flag's
+// default.
+func (s Settings) flagValues() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	set := func(analyzer, flag, value string) {
+		if out[analyzer] == nil {
+			out[analyzer] = map[string]string{}
+		}
+		out[analyzer][flag] = value
+	}
 	if s.Writeclose.Helper != nil {
-		out[writeclose.Analyzer.Name] = append(out[writeclose.Analyzer.Name], [2]string{"helper", *s.Writeclose.Helper})
+		set(writeclose.Analyzer.Name, "helper", *s.Writeclose.Helper)
 	}
 	if s.Unreadclose.Framed != nil {
-		out[unreadclose.Analyzer.Name] = append(out[unreadclose.Analyzer.Name], [2]string{"framed", strconv.FormatBool(*s.Unreadclose.Framed)})
+		set(unreadclose.Analyzer.Name, "framed", strconv.FormatBool(*s.Unreadclose.Framed))
+	}
+	if s.Connflow.Tests != nil {
+		set(connflow.Analyzer.Name, "tests", strconv.FormatBool(*s.Connflow.Tests))
+	}
+	if s.Connflow.Maxblocks != nil {
+		set(connflow.Analyzer.Name, "maxblocks", strconv.Itoa(*s.Connflow.Maxblocks))
 	}
 	return out
 }
@@ -85,10 +110,13 @@ func New(raw any) (register.LinterPlugin, error) {
 		return nil, fmt.Errorf("teardown settings: %w", err)
 	}
 	p := &plugin{settings: s, disabled: map[string]bool{}}
-	known := append(slices.Clone(lint.Names), directives.Analyzer.Name)
+	var known []string
+	for _, a := range Analyzers() {
+		known = append(known, a.Name)
+	}
 	for _, name := range s.Disable {
 		if !slices.Contains(known, name) {
-			return nil, fmt.Errorf("teardown settings: disable: unknown rule %q (known: %s)", name, strings.Join(known, ", "))
+			return nil, fmt.Errorf("teardown settings: disable: unknown analyzer %q (known: %s)", name, strings.Join(known, ", "))
 		}
 		p.disabled[name] = true
 	}
@@ -100,44 +128,24 @@ func New(raw any) (register.LinterPlugin, error) {
 	return p, nil
 }
 
-// BuildAnalyzers returns fresh analyzers configured by the settings: the
-// enabled rules and the directives analyzer.
+// BuildAnalyzers returns the analyzers of Analyzers, configured by the
+// settings, minus the disabled ones: the rules, the directives analyzer
+// and connflow.
 //
-// A disabled rule is left out of the list, so golangci-lint reports none of
-// its findings, but it still runs as a dependency of the directives
-// analyzer, so that //teardown:ignore directives naming it are judged as
-// they are by go vet -vettool with -RULE=false (where the rule also runs as
-// a dependency and only its findings are dropped).
+// A disabled analyzer is left out of the list, so golangci-lint reports
+// none of its findings, but it still runs when another one requires it
+// (every rule requires connflow; the directives analyzer requires every
+// rule), so that //teardown:ignore directives naming a disabled rule are
+// judged as they are by go vet -vettool with -RULE=false, where the rule
+// also runs as a dependency and only its findings are dropped.
+//
+// The rules with flags are fresh analyzers (writeclose.New,
+// unreadclose.New): one plugin instance never changes another's, nor the
+// package-level analyzers cmd/teardown uses. connflow has one analyzer per
+// process and its flags are package variables, so every BuildAnalyzers
+// sets all of them, given or default: the last plugin instance built wins
+// (golangci-lint builds one).
 func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	rules, err := p.rules()
-	if err != nil {
-		return nil, err
-	}
-	var out []*analysis.Analyzer
-	for _, r := range rules {
-		if !p.disabled[r.Name] {
-			out = append(out, r)
-		}
-	}
-	if !p.disabled[directives.Analyzer.Name] {
-		d, err := newDirectives(rules)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, nil
-}
-
-// GetLoadMode: the rules need types (and build SSA from them).
-func (p *plugin) GetLoadMode() string { return register.LoadModeTypesInfo }
-
-// rules returns the five rule analyzers, in the order of Rules, with the
-// settings applied. The rules with flags are fresh instances (New), so a
-// plugin instance never changes the package-level analyzers that
-// cmd/teardown and the passes' tests use; the rules without flags have no
-// state and are shared.
-func (p *plugin) rules() ([]*analysis.Analyzer, error) {
 	rules := []*analysis.Analyzer{
 		writeclose.New(),
 		unreadclose.New(),
@@ -145,55 +153,45 @@ func (p *plugin) rules() ([]*analysis.Analyzer, error) {
 		lingerzero.Analyzer,
 		lingerblock.Analyzer,
 	}
-	values := p.settings.flagValues()
-	for _, a := range rules {
-		for _, nv := range values[a.Name] {
-			if a.Flags.Lookup(nv[0]) == nil {
-				return nil, fmt.Errorf("teardown settings: %s has no flag %q", a.Name, nv[0])
-			}
-			if err := a.Flags.Set(nv[0], nv[1]); err != nil {
-				return nil, fmt.Errorf("teardown settings: %s.%s: %w", a.Name, nv[0], err)
-			}
+	dir := directives.New(rules...)
+	all := append(slices.Clone(rules), dir, connflow.Analyzer)
+	if err := applyFlags(all, p.settings.flagValues()); err != nil {
+		return nil, err
+	}
+	var out []*analysis.Analyzer
+	for _, a := range all {
+		if !p.disabled[a.Name] {
+			out = append(out, a)
 		}
 	}
-	return rules, nil
+	return out, nil
 }
 
-// newDirectives returns a directives analyzer that requires the given rule
-// analyzers instead of the package-level ones (directives.Rules).
-//
-// passes/directives reads pass.ResultOf[r] for each r in directives.Rules;
-// the wrapper runs it on a copy of the pass whose ResultOf maps those
-// package-level analyzers to the results of ours (the same rule, by name).
-// The analyzer keeps the name "directives", so findings and flags read the
-// same in every driver.
-func newDirectives(rules []*analysis.Analyzer) (*analysis.Analyzer, error) {
-	byName := map[string]*analysis.Analyzer{}
-	for _, r := range rules {
-		byName[r.Name] = r
-	}
-	for _, g := range directives.Rules {
-		if byName[g.Name] == nil {
-			return nil, fmt.Errorf("internal error: the directives analyzer requires rule %q, which the plugin does not build", g.Name)
+// applyFlags sets every flag of the analyzers to its value in values, or
+// to its default.
+func applyFlags(as []*analysis.Analyzer, values map[string]map[string]string) error {
+	for _, a := range as {
+		var err error
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			v, ok := values[a.Name][f.Name]
+			if !ok {
+				v = f.DefValue
+			}
+			if e := a.Flags.Set(f.Name, v); e != nil && err == nil {
+				err = fmt.Errorf("teardown settings: %s.%s: %w", a.Name, f.Name, e)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		for name := range values[a.Name] {
+			if a.Flags.Lookup(name) == nil {
+				return fmt.Errorf("internal error: teardown settings: %s has no flag %q", a.Name, name)
+			}
 		}
 	}
-	base := directives.Analyzer
-	return &analysis.Analyzer{
-		Name:       base.Name,
-		Doc:        base.Doc,
-		URL:        base.URL,
-		Requires:   slices.Clone(rules),
-		ResultType: base.ResultType,
-		Run: func(pass *analysis.Pass) (any, error) {
-			shim := *pass
-			shim.ResultOf = make(map[*analysis.Analyzer]any, len(pass.ResultOf)+len(directives.Rules))
-			for a, res := range pass.ResultOf {
-				shim.ResultOf[a] = res
-			}
-			for _, g := range directives.Rules {
-				shim.ResultOf[g] = pass.ResultOf[byName[g.Name]]
-			}
-			return base.Run(&shim)
-		},
-	}, nil
+	return nil
 }
+
+// GetLoadMode: the rules need types (and build SSA from them).
+func (p *plugin) GetLoadMode() string { return register.LoadModeTypesInfo }

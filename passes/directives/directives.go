@@ -31,18 +31,26 @@ var Rules = []*analysis.Analyzer{
 	writeclose.Analyzer, unreadclose.Analyzer, unflushedclose.Analyzer, lingerzero.Analyzer, lingerblock.Analyzer,
 }
 
-var Analyzer = &analysis.Analyzer{
-	Name:       "directives",
-	Doc:        "directives: report malformed //teardown: directives and directives that suppress nothing\n\nA //teardown:ignore RULE[,RULE] reason or //teardown:abort reason directive needs a reason. One without a reason, one naming an unknown rule, and one that matched no finding are reported.",
-	URL:        "https://github.com/teardownlint/teardown/blob/main/docs/suppression.md",
-	Requires:   Rules,
-	Run:        run,
-	ResultType: reflect.TypeFor[struct{}](),
+// Analyzer checks the directives against the package-level rule analyzers.
+var Analyzer = New(Rules...)
+
+// New returns a directives analyzer that judges directives against the
+// given rule analyzers (a driver that builds its own rule instances, like
+// the golangci-lint plugin, passes them here).
+func New(rules ...*analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:       "directives",
+		Doc:        "directives: report malformed //teardown: directives and directives that suppress nothing\n\nA //teardown:ignore RULE[,RULE] reason or //teardown:abort reason directive needs a reason. One without a reason, one naming an unknown rule, and one that matched no finding are reported.",
+		URL:        "https://github.com/teardownlint/teardown/blob/main/docs/suppression.md",
+		Requires:   rules,
+		ResultType: reflect.TypeFor[struct{}](),
+		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, rules) },
+	}
 }
 
-func run(pass *analysis.Pass) (any, error) {
+func run(pass *analysis.Pass, rules []*analysis.Analyzer) (any, error) {
 	used := map[string]map[any]bool{}
-	for _, a := range Rules {
+	for _, a := range rules {
 		o := pass.ResultOf[a].(*lint.Outcome)
 		m := map[any]bool{}
 		for pos := range o.Used {
