@@ -1,0 +1,399 @@
+#!/usr/bin/env bash
+# scripts/bench/run.sh: how much teardown costs, against two floors and two
+# peers, measured on one machine in one run (docs/performance.md).
+#
+# Tools (every one a whole process, as a user runs it):
+#   teardown      cmd/teardown of this repository (the standalone driver)
+#   factfloor     a do-nothing analyzer with a fact type: the checker parses
+#                 and type-checks every dependency from source (floors/)
+#   ssafloor      a do-nothing analyzer that requires buildssa (floors/)
+#   bodyclose     github.com/timakin/bodyclose, pinned (buildssa, no facts)
+#   staticcheck   honnef.co/go/tools/cmd/staticcheck, pinned, with an empty
+#                 STATICCHECK_CACHE for every run (its own result cache
+#                 would otherwise turn every run after the first into a
+#                 cache lookup)
+#   ssafactfloor  (only when named in -tools) buildssa plus a fact type: SSA
+#                 for every function of every dependency, what connflow's
+#                 selective build avoids
+# Corpora:
+#   std     the standard library (`std`)
+#   net     its network subset (`net/... net/http/... crypto/tls`)
+#   caddy   github.com/caddyserver/caddy/v2/..., pinned, in a scratch copy
+#           of its module
+#   net1    `net` alone, and net3 `net net/http crypto/tls` (growth only)
+#
+# Every tool analyzes the same packages: without test files, as teardown
+# does by default (it passes -test=false to the checker unless
+# -connflow.tests is given), so the others get -test=false (staticcheck
+# -tests=false); -tests makes every tool load and analyze test files
+# (teardown with -connflow.tests). Otherwise the tools run with their
+# defaults, GOOS=linux GOARCH=amd64
+# CGO_ENABLED=0, from the Go toolchain of the repository's go.mod (GOROOT's
+# std is what is analyzed). For each corpus the tools take turns: a
+# warm-up round (not measured: it fills the go build cache), then N
+# measured rounds. Each run is timed by GNU time ("%e %M": wall seconds and
+# peak RSS of the process tree it waits for). The table gives medians and
+# each tool's ratio to both floors. The 1-minute load average is recorded
+# before and after each corpus, and a corpus measured while the load before
+# it was above -maxload is flagged: on 2 cores another process's build
+# shows up in the wall times (CPU seconds are given too: they are less
+# sensitive to load, though not immune).
+#
+# Standalone checkers exit 3 when they report findings and staticcheck exits
+# 1; neither is a failure. The exit codes are in the table.
+#
+# Usage: scripts/bench/run.sh [flags]
+#   -n N          measured runs per tool and corpus (default 3)
+#   -warmup W     warm-up rounds (default 1)
+#   -corpora "C"  corpora, in order (default "net caddy std")
+#   -tools "T"    tools (default "teardown factfloor ssafloor bodyclose staticcheck")
+#   -tests        include test files (default: none, as teardown's default)
+#   -growth       also measure teardown and factfloor on net1 and net3, and
+#                 print the growth table (net1, net3, net, std)
+#   -maxload L    flag (and, with -wait, wait for) a 1-minute load above L (default 2.5)
+#   -wait S       before each corpus, wait up to S seconds for the load to drop below -maxload (default 0)
+#   -o FILE       also write the Markdown report to FILE (default: scratch/report.md)
+#   -rebuild      rebuild the tools even when the scratch directory has them
+#   -report       only print the report of the results already in the scratch directory
+# Environment:
+#   BENCH_DIR     scratch directory, outside the repository (default ${TMPDIR:-/tmp}/teardown-bench)
+#   BENCH_RUNS_<tool>="W N"  per-tool override of warm-up and measured runs,
+#                 e.g. BENCH_RUNS_staticcheck="0 1" (staticcheck is slow)
+#   TEARDOWN_FLAGS extra flags for teardown (e.g. -connflow.maxblocks=2000)
+# Results accumulate in scratch/results.tsv (one line per run); a new run
+# of a tool on a corpus replaces that pair's earlier lines.
+#
+# Needs the Go module proxy on the first run (peers, caddy and its
+# dependencies go to the module cache and the scratch directory, never to
+# the repository).
+set -euo pipefail
+
+# Pins. Change them together with docs/performance.md.
+BODYCLOSE=github.com/timakin/bodyclose@v0.0.0-20260723120731-857993a2939c
+STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
+CADDY=github.com/caddyserver/caddy/v2@v2.11.9
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+n=3
+warmup=1
+corpora="net caddy std"
+tools="teardown factfloor ssafloor bodyclose staticcheck"
+growth=0
+tests=0
+maxload=2.5
+wait=0
+out=
+rebuild=0
+reportonly=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) n=$2; shift 2 ;;
+	-warmup) warmup=$2; shift 2 ;;
+	-corpora) corpora=$2; shift 2 ;;
+	-tools) tools=$2; shift 2 ;;
+	-growth) growth=1; shift ;;
+	-tests) tests=1; shift ;;
+	-maxload) maxload=$2; shift 2 ;;
+	-wait) wait=$2; shift 2 ;;
+	-o) out=$(realpath -m "$2"); shift 2 ;;
+	-rebuild) rebuild=1; shift ;;
+	-report) reportonly=1; shift ;;
+	-h | -help | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument $1 (see -help)" >&2; exit 2 ;;
+	esac
+done
+
+scratch=${BENCH_DIR:-${TMPDIR:-/tmp}/teardown-bench}
+scratch=$(realpath -m "$scratch")
+case "$scratch/" in
+"$repo"/*) echo "run.sh: the scratch directory must be outside the repository" >&2; exit 2 ;;
+esac
+mkdir -p "$scratch/bin" "$scratch/logs" "$scratch/empty"
+out=${out:-$scratch/report.md}
+touch "$scratch/results.tsv"
+
+# The toolchain of go.mod (GOTOOLCHAIN=auto fetches it), then pinned and
+# first on PATH, so that every tool's `go list` reads the std of the Go
+# that built the tools.
+export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
+goroot=$(cd "$repo" && go env GOROOT)
+export PATH="$goroot/bin:$PATH" GOTOOLCHAIN=local GOWORK=off
+export GOFLAGS="-buildvcs=false"
+gover=$(go env GOVERSION)
+
+log() { echo "run.sh: $*" >&2; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
+
+# pattern CORPUS: the package patterns of a corpus; dir CORPUS: where to run.
+pattern() {
+	case $1 in
+	std) echo std ;;
+	net) echo "net/... net/http/... crypto/tls" ;;
+	net1) echo net ;;
+	net3) echo "net net/http crypto/tls" ;;
+	caddy) echo "${CADDY%@*}/..." ;;
+	*) log "unknown corpus $1"; exit 2 ;;
+	esac
+}
+dir() {
+	case $1 in
+	caddy) echo "$scratch/caddy" ;;
+	*) echo "$scratch/empty" ;;
+	esac
+}
+
+build() {
+	local b=$scratch/bin
+	if [ $rebuild = 0 ] && [ -x "$b/teardown" ] && [ -x "$b/factfloor" ] && [ -x "$b/ssafloor" ] &&
+		[ -x "$b/bodyclose" ] && [ -x "$b/staticcheck" ] && [ -f "$scratch/caddy/go.mod" ] &&
+		[ "$(cat "$b/goversion" 2>/dev/null)" = "$gover" ]; then
+		# teardown is always rebuilt: it is what is being measured.
+		(cd "$repo" && go build -o "$b/teardown" ./cmd/teardown)
+		return
+	fi
+	log "building teardown from $repo"
+	(cd "$repo" && go build -o "$b/teardown" ./cmd/teardown)
+
+	log "building the floors (scripts/bench/floors, a module of its own)"
+	local want got
+	want=$(cd "$repo" && go list -m -f '{{.Version}}' golang.org/x/tools)
+	got=$(cd "$repo/scripts/bench/floors" && GOFLAGS=-mod=mod go list -m -f '{{.Version}}' golang.org/x/tools)
+	[ "$want" = "$got" ] || log "warning: the floors use x/tools $got, teardown $want"
+	(cd "$repo/scripts/bench/floors" && GOFLAGS=-mod=mod go build -o "$b/" ./factfloor ./ssafloor ./ssafactfloor)
+
+	log "building the peers in a scratch module ($BODYCLOSE, $STATICCHECK)"
+	rm -rf "$scratch/peers"
+	mkdir -p "$scratch/peers"
+	(
+		cd "$scratch/peers"
+		printf 'module teardown-bench-peers\n\ngo 1.26.0\n' >go.mod
+		go get "$BODYCLOSE" "$STATICCHECK" >"$scratch/logs/peers-get.log" 2>&1 ||
+			{ cat "$scratch/logs/peers-get.log" >&2; exit 1; }
+		# bodyclose's main package is its module root.
+		go build -o "$b/bodyclose" "${BODYCLOSE%@*}"
+		go build -o "$b/staticcheck" "${STATICCHECK%@*}"
+		go list -m golang.org/x/tools >"$scratch/peers/xtools.txt"
+	)
+	log "peers built with $(cat "$scratch/peers/xtools.txt")"
+
+	log "fetching $CADDY into a scratch copy of its module"
+	local src
+	src=$(cd "$scratch/empty" && go mod download -json "$CADDY" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	[ -n "$src" ] && [ -d "$src" ] || { log "go mod download $CADDY failed"; exit 1; }
+	rm -rf "$scratch/caddy"
+	cp -r "$src" "$scratch/caddy"
+	chmod -R u+w "$scratch/caddy"
+	(cd "$scratch/caddy" && go mod download >"$scratch/logs/caddy-download.log" 2>&1) ||
+		{ cat "$scratch/logs/caddy-download.log" >&2; exit 1; }
+	echo "$gover" >"$b/goversion"
+}
+
+# runone TOOL CORPUS RUN: one timed run; appends a line to results.tsv
+# unless RUN is a warm-up (negative).
+runone() {
+	local tool=$1 corpus=$2 run=$3 d rc l tf
+	d=$(dir "$corpus")
+	tf=$scratch/logs/time.txt
+	l=$(load1)
+	local env=() args=()
+	local t=false
+	[ "$tests" = 1 ] && t=true
+	case $tool in
+	staticcheck)
+		rm -rf "$scratch/sccache"
+		mkdir -p "$scratch/sccache"
+		env=(STATICCHECK_CACHE="$scratch/sccache")
+		args=(-tests="$t")
+		;;
+	teardown)
+		read -r -a args <<<"${TEARDOWN_FLAGS:-}"
+		[ "$tests" = 1 ] && args+=(-connflow.tests)
+		;;
+	*) args=(-test="$t") ;;
+	esac
+	local pats
+	read -r -a pats <<<"$(pattern "$corpus")"
+	set +e
+	(cd "$d" && env "${env[@]}" /usr/bin/time -f "%e %M %U %S" -o "$tf" \
+		"$scratch/bin/$tool" "${args[@]}" "${pats[@]}" >"$scratch/logs/$tool.$corpus.out" 2>"$scratch/logs/$tool.$corpus.err")
+	rc=$?
+	set -e
+	local wall rss usr sys
+	read -r wall rss usr sys < <(tail -n 1 "$tf")
+	case $rc in
+	0 | 3) ;;
+	1) [ "$tool" = staticcheck ] || log "note: $tool $corpus exited 1 (analysis errors? see $scratch/logs/$tool.$corpus.err)" ;;
+	*) log "note: $tool $corpus exited $rc (see $scratch/logs/$tool.$corpus.err)" ;;
+	esac
+	if grep -q -m1 -E '^panic: |internal error' "$scratch/logs/$tool.$corpus.err"; then
+		log "note: $tool $corpus: a panic or internal error, see $scratch/logs/$tool.$corpus.err"
+	fi
+	printf '  %-12s %-6s run %2s  %7.2f s  %6d MB  cpu %7.2f s  exit %d  load %s\n' \
+		"$tool" "$corpus" "$run" "$wall" $((rss / 1024)) "$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')" "$rc" "$l" >&2
+	if [ "$run" -ge 1 ]; then
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$corpus" "$run" "$wall" "$rss" \
+			"$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')" "$rc" "$l" "$(date -u +%FT%TZ)" >>"$scratch/results.new"
+	fi
+}
+
+# runiterations TOOLS CORPUS: warm-up rounds, then measured rounds, the
+# tools taking turns in each round.
+runcorpus() {
+	local ts=$1 corpus=$2
+	if [ "$wait" -gt 0 ] && above "$(load1)" "$maxload"; then
+		local t0=$SECONDS
+		log "load $(loadavg) above $maxload: waiting up to $wait s"
+		while above "$(load1)" "$maxload" && [ $((SECONDS - t0)) -lt "$wait" ]; do sleep 10; done
+	fi
+	local before after
+	before=$(loadavg)
+	log "corpus $corpus ($(pattern "$corpus")): load before $before"
+	: >"$scratch/results.new"
+	local maxw=$warmup maxn=$n t w m
+	for t in $ts; do
+		read -r w m <<<"$(runs "$t")"
+		[ "$w" -gt "$maxw" ] && maxw=$w
+		[ "$m" -gt "$maxn" ] && maxn=$m
+	done
+	local r
+	for ((r = 1; r <= maxw; r++)); do
+		for t in $ts; do
+			read -r w m <<<"$(runs "$t")"
+			[ "$r" -le "$w" ] && runone "$t" "$corpus" $((-r))
+		done
+	done
+	for ((r = 1; r <= maxn; r++)); do
+		for t in $ts; do
+			read -r w m <<<"$(runs "$t")"
+			[ "$r" -le "$m" ] && runone "$t" "$corpus" "$r"
+		done
+	done
+	after=$(loadavg)
+	log "corpus $corpus: load after $after"
+	# Replace this corpus's earlier results for these tools.
+	local keep
+	keep=$(mktemp)
+	awk -F '\t' -v c="$corpus" -v ts=" $ts " '!($2 == c && index(ts, " " $1 " ") > 0)' "$results" >"$keep"
+	cat "$keep" "$scratch/results.new" >"$results"
+	rm -f "$keep"
+	local flag=""
+	above "${before%% *}" "$maxload" && flag="LOADED"
+	awk -F '\t' -v c="$corpus" '$1 == c' "$loads" 2>/dev/null | grep -q . &&
+		{ awk -F '\t' -v c="$corpus" '$1 != c' "$loads" >"$loads.tmp"; mv "$loads.tmp" "$loads"; }
+	printf '%s\t%s\t%s\t%s\t%s\n' "$corpus" "$before" "$after" "$flag" "$(date -u +%FT%TZ)" >>"$loads"
+}
+
+runs() {
+	local v="BENCH_RUNS_$1"
+	if [ -n "${!v:-}" ]; then echo "${!v}"; else echo "$warmup $n"; fi
+}
+
+# report: the Markdown tables from results.tsv.
+report() {
+	local gdone=$1
+	{
+		echo "Measured $(date -u +%F) on $(nproc) cores ($(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)), $gover, GOMAXPROCS unset, CGO_ENABLED=0;"
+		echo "pins: $BODYCLOSE, $STATICCHECK, $CADDY. Medians of the measured runs (warm-up excluded)."
+		if [ "$tests" = 1 ]; then echo "Test files included (-test=true, teardown -connflow.tests)."; else echo "Test files excluded (teardown's default; -test=false, staticcheck -tests=false)."; fi
+		echo
+		echo "| corpus | load before (1, 5, 15 min) | load after | |"
+		echo "|---|---|---|---|"
+		awk -F '\t' '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, ($4 == "" ? "" : "**" $4 "**") }' "$loads" 2>/dev/null
+		echo
+		echo "| tool | corpus | runs | wall s (median) | wall min–max | peak RSS MB (median) | CPU s | wall / fact floor | RSS / fact floor | wall / SSA floor | RSS / SSA floor | exit |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+		summarize | awk -F '\t' '
+			{ key[NR] = $1 SUBSEP $2; tool[NR] = $1; corp[NR] = $2; line[NR] = $0; wall[$1, $2] = $4; rss[$1, $2] = $6 }
+			function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f×", a / b) : "–" }
+			END {
+				for (i = 1; i <= NR; i++) {
+					split(line[i], f, "\t")
+					c = corp[i]
+					printf "| %s | %s | %s | %.2f | %.2f–%.2f | %.0f | %.1f | %s | %s | %s | %s | %s |\n",
+						f[1], c, f[3], f[4], f[8], f[9], f[6] / 1024, f[5],
+						ratio(f[4], wall["factfloor", c]), ratio(f[6], rss["factfloor", c]),
+						ratio(f[4], wall["ssafloor", c]), ratio(f[6], rss["ssafloor", c]), f[7]
+				}
+			}'
+		if [ "$gdone" = 1 ]; then
+			echo
+			echo "Growth: teardown against the fact floor as the corpus grows (packages: named on the command line / loaded, dependencies included)."
+			echo
+			echo "| corpus | packages named | packages loaded | fact floor s | teardown s | wall ratio | fact floor MB | teardown MB | RSS ratio |"
+			echo "|---|---|---|---|---|---|---|---|---|"
+			local c
+			for c in net1 net3 net std caddy; do
+				summarize | awk -F '\t' -v c="$c" -v np="$(npkgs "$c" named)" -v nl="$(npkgs "$c" loaded)" '
+					$2 == c { wall[$1] = $4; rss[$1] = $6 }
+					END {
+						if (wall["teardown"] == "" || wall["factfloor"] == "") exit
+						printf "| %s | %s | %s | %.2f | %.2f | %.2f× | %.0f | %.0f | %.2f× |\n", c, np, nl,
+							wall["factfloor"], wall["teardown"], wall["teardown"] / wall["factfloor"],
+							rss["factfloor"] / 1024, rss["teardown"] / 1024, rss["teardown"] / rss["factfloor"]
+					}'
+			done
+		fi
+	}
+}
+
+# summarize: per tool and corpus, in table order: tool corpus runs
+# median-wall median-cpu median-rss exits min-wall max-wall.
+summarize() {
+	local t c
+	for c in net1 net3 net std caddy; do
+		for t in teardown factfloor ssafloor ssafactfloor bodyclose staticcheck; do
+			awk -F '\t' -v t="$t" -v c="$c" '$1 == t && $2 == c' "$results" | sort -t$'\t' -k4,4n | awk -F '\t' '
+				{ w[NR] = $4; cpu[NR] = $6; r[NR] = $5; ex[$7] = 1; t = $1; c = $2 }
+				function med(a, k,   i, j, x) {
+					# a is sorted by wall only; sort a copy for cpu and rss
+					for (i = 1; i <= k; i++) s[i] = a[i]
+					for (i = 2; i <= k; i++) { x = s[i]; for (j = i - 1; j >= 1 && s[j] > x; j--) s[j + 1] = s[j]; s[j + 1] = x }
+					return (k % 2) ? s[(k + 1) / 2] : (s[k / 2] + s[k / 2 + 1]) / 2
+				}
+				END {
+					if (NR == 0) exit
+					e = ""; for (k in ex) e = e (e == "" ? "" : ",") k
+					printf "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t, c, NR, med(w, NR), med(cpu, NR), med(r, NR), e, w[1], w[NR]
+				}'
+		done
+	done
+}
+
+# npkgs CORPUS named|loaded: how many packages the corpus names, and how
+# many the checker loads for it (dependencies, and test variants with -tests).
+npkgs() {
+	local d pats
+	d=$(dir "$1")
+	[ -d "$d" ] || { echo "?"; return; }
+	read -r -a pats <<<"$(pattern "$1")"
+	if [ "$2" = named ]; then
+		(cd "$d" && go list "${pats[@]}" 2>/dev/null | wc -l)
+	else
+		(cd "$d" && go list -deps -test="$([ "$tests" = 1 ] && echo true || echo false)" "${pats[@]}" 2>/dev/null | wc -l)
+	fi
+}
+
+export GOOS=linux GOARCH=amd64 CGO_ENABLED=0
+# Results with and without test files are kept apart.
+results=$scratch/results.tsv loads=$scratch/loads.tsv
+if [ "$tests" = 1 ]; then results=$scratch/results-tests.tsv loads=$scratch/loads-tests.tsv; fi
+touch "$results" "$loads"
+
+if [ $reportonly = 0 ]; then
+	build
+	log "$gover; $(nproc) cores; scratch $scratch"
+	for c in $corpora; do
+		runcorpus "$tools" "$c"
+	done
+	if [ $growth = 1 ]; then
+		for c in net1 net3; do
+			runcorpus "teardown factfloor" "$c"
+		done
+	fi
+fi
+gdone=$growth
+[ $reportonly = 1 ] && awk -F '\t' '$2 == "net1" || $2 == "net3"' "$results" | grep -q . && gdone=1
+report "$gdone" | tee "$out"
+log "report written to $out; raw results in $results, logs in $scratch/logs"
