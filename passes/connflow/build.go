@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -57,7 +58,15 @@ func selectFuncs(pass *analysis.Pass) *selection {
 	var initPos []token.Pos // conn mentions outside any function
 	memo := map[types.Type]bool{}
 	testFiles := map[*token.File]bool{}
-	for expr, tv := range pass.TypesInfo.Types {
+	// A conn, listener, dialer or hijacker type can only appear in a
+	// package that imports net (directly or not); a linger struct only
+	// where syscall or x/sys/unix is imported. Elsewhere the walk over
+	// every expression's type is skipped.
+	types_ := pass.TypesInfo.Types
+	if !mayMentionConns(pass.Pkg) {
+		types_ = nil
+	}
+	for expr, tv := range types_ {
 		m, ok := memo[tv.Type]
 		if !ok {
 			m = mentionsConn(tv.Type)
@@ -141,6 +150,36 @@ func selectFuncs(pass *analysis.Pass) *selection {
 		}
 	}
 	return sel
+}
+
+var netImporters sync.Map // *types.Package -> bool
+
+// importsNet reports whether p imports package net, directly or not.
+func importsNet(p *types.Package) bool {
+	if v, ok := netImporters.Load(p); ok {
+		return v.(bool)
+	}
+	r := p.Path() == "net"
+	for _, q := range p.Imports() {
+		if r {
+			break
+		}
+		r = importsNet(q)
+	}
+	netImporters.Store(p, r)
+	return r
+}
+
+func mayMentionConns(p *types.Package) bool {
+	if importsNet(p) {
+		return true
+	}
+	for _, q := range p.Imports() {
+		if q.Path() == "syscall" || q.Path() == "golang.org/x/sys/unix" {
+			return true
+		}
+	}
+	return false
 }
 
 func inTestFile(fset *token.FileSet, p token.Pos, memo map[*token.File]bool) bool {
