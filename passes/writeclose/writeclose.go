@@ -58,6 +58,27 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connf
 	return last
 }
 
+// goroutineVerdict judges a Close that a goroutine started here does
+// after writing the conn itself (a proxy's copy goroutine that closes its
+// destination): wrong when another goroutine also uses the conn and the
+// closing goroutine did not wait for it.
+func goroutineVerdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
+	lw := h.LastIndex(connflow.Write)
+	if lw < 0 || !h[lw].Concurrent || h[lw].Instr != close.Instr || c.Goroutines < 2 {
+		return nil
+	}
+	for _, e := range h[lw+1:] {
+		switch e.Kind {
+		case connflow.Failed, connflow.Dup, connflow.Close, connflow.Join, connflow.JoinAll, connflow.ReadEOF:
+			return nil
+		}
+	}
+	if abortive(h) {
+		return nil
+	}
+	return h[lw]
+}
+
 // abortive reports whether the path set SO_LINGER to {on, 0}.
 func abortive(h connflow.History) bool {
 	for _, e := range h {
@@ -104,10 +125,27 @@ func run(p *lint.Pass, helper string) {
 			}
 			reported := map[any]bool{}
 			for _, close := range c.EventsOf(connflow.Close) {
-				if reported[close.Pos] || close.Concurrent {
-					// A Close inside a goroutine started here is judged
-					// where the goroutine's code is (a function that owns
-					// its conn parameter), not at the go statement.
+				if reported[close.Pos] {
+					continue
+				}
+				if close.Concurrent {
+					// A Close inside a goroutine started here: a function
+					// that owns its conn parameter is judged on its own; a
+					// closure's is judged here, as one copy of a proxy.
+					if !close.CalleeOwns {
+						for _, h := range c.Reaching[close] {
+							if w := goroutineVerdict(c, h, close); w != nil {
+								reported[close.Pos] = true
+								p.Report(analysis.Diagnostic{
+									Pos: close.Pos,
+									Message: "conn is closed inside this goroutine once its write into the conn ends, while another goroutine may still be using it: " +
+										"the peer's unsent data is cut off or reset; CloseWrite when the copy ends, " +
+										"and Close only after every copy has finished",
+								})
+								break
+							}
+						}
+					}
 					continue
 				}
 				var last *connflow.Event

@@ -14,14 +14,18 @@
 //
 //	rule<TAB>module@version<TAB>relative/file.go:line<TAB>message
 //
-//	normalize report -findings FINDINGS -triage TRIAGE [-doc DOC]
+//	normalize report -findings CONFIG=FINDINGS... -triage TRIAGE [-subset] [-doc DOC -packages PACKAGES]
 //
-// joins the findings with their triage (testdata/eval/triage.tsv) and
-// prints the generated parts of docs/evaluation.md: the totals and
-// precision per rule, and the table of findings. With -doc it replaces the
-// text between DOC's "BEGIN GENERATED totals"/"table" markers instead. It exits 1 when
-// a finding has no triage line or (without -subset) a triage line matches
-// no finding.
+// joins the findings of one or more configurations (default, tests,
+// framed, tests-framed: see scripts/eval/run.sh) with their triage
+// (testdata/eval/triage.tsv) and prints the generated parts of
+// docs/evaluation.md: the totals and precision per rule of the default and
+// the tests configuration, what -unreadclose.framed adds, the findings
+// per module, and the table of all findings. With -doc it replaces the
+// text between DOC's "BEGIN GENERATED name"/"END GENERATED name" markers
+// instead (every section, so it needs all four configurations). It exits 1
+// when a finding has no triage line or (without -subset) a triage line
+// matches no finding of any configuration given.
 //
 // MODS has one "module version dir" a line (from go list -m), used to map
 // a position in the module cache back to the module and a path relative
@@ -310,11 +314,34 @@ func findingKey(l string) (key string, fs []string) {
 	return fs[0] + "\t" + fs[1] + "\t" + fs[2] + "\t" + ref, fs
 }
 
+// The evaluation's configurations (scripts/eval/run.sh), each with its
+// findings file in testdata/eval: the teardown flags that select it.
+var configs = []struct{ name, flags, file string }{
+	{"default", "", "findings.txt"},
+	{"tests", "-connflow.tests", "findings-tests.txt"},
+	{"framed", "-unreadclose.framed", "findings-framed.txt"},
+	{"tests-framed", "-connflow.tests -unreadclose.framed", "findings-tests-framed.txt"},
+}
+
+// A findings file of one configuration, as triage keys.
+type configFindings struct {
+	name string
+	keys []string
+	has  map[string]bool
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
 func report() {
-	findingsFile := flag.String("findings", "", "normalized findings")
+	var files listFlag
+	flag.Var(&files, "findings", "CONFIG=FILE: the normalized findings of a configuration (repeatable; CONFIG is one of default, tests, framed, tests-framed)")
 	triageFile := flag.String("triage", "", "triage lines")
-	docFile := flag.String("doc", "", "document whose generated section to rewrite")
-	subset := flag.Bool("subset", false, "the findings are a subset (e.g. without tests): verdicts without a finding are fine")
+	docFile := flag.String("doc", "", "document whose generated sections to rewrite")
+	subset := flag.Bool("subset", false, "the findings are not all configurations: verdicts without a finding are fine")
+	pkgFile := flag.String("packages", "", "the package list (packages.txt), for the modules section")
 	flag.Parse()
 
 	tri := map[string]verdict{}
@@ -334,67 +361,135 @@ func report() {
 		default:
 			check(fmt.Errorf("%s:%d: verdict %q is not TP, accepted or FP", *triageFile, i+1, v.verdict))
 		}
+		if (v.verdict == "FP") != (v.class != "-") {
+			check(fmt.Errorf("%s:%d: an FP needs a class, and only an FP has one", *triageFile, i+1))
+		}
 		if _, dup := tri[v.key()]; dup {
 			check(fmt.Errorf("%s:%d: a second line for %s", *triageFile, i+1, v.key()))
 		}
 		tri[v.key()] = v
 	}
 
-	data, err = os.ReadFile(*findingsFile)
-	check(err)
-	var rows []verdict
+	byName := map[string]*configFindings{}
+	var order []*configFindings
 	var missing []string
+	missed := map[string]bool{}
 	used := map[string]bool{}
-	for _, l := range strings.Split(string(data), "\n") {
-		if l == "" {
-			continue
-		}
-		k, fs := findingKey(l)
-		if fs == nil {
-			check(fmt.Errorf("%s: malformed line %q", *findingsFile, l))
-		}
-		v, ok := tri[k]
+	for _, arg := range files {
+		name, file, ok := strings.Cut(arg, "=")
 		if !ok {
-			missing = append(missing, l)
-			continue
+			name, file = "default", arg
 		}
-		if used[k] {
-			check(fmt.Errorf("%s: two findings share the triage key %q", *findingsFile, k))
+		if byName[name] != nil {
+			check(fmt.Errorf("-findings %s given twice", name))
 		}
-		used[k] = true
-		rows = append(rows, v)
+		cf := &configFindings{name: name, has: map[string]bool{}}
+		byName[name] = cf
+		order = append(order, cf)
+		data, err := os.ReadFile(file)
+		check(err)
+		for _, l := range strings.Split(string(data), "\n") {
+			if l == "" {
+				continue
+			}
+			k, fs := findingKey(l)
+			if fs == nil {
+				check(fmt.Errorf("%s: malformed line %q", file, l))
+			}
+			if cf.has[k] {
+				check(fmt.Errorf("%s: two findings share the triage key %q", file, k))
+			}
+			cf.has[k] = true
+			cf.keys = append(cf.keys, k)
+			if _, ok := tri[k]; !ok {
+				if !missed[l] {
+					missing = append(missing, l)
+				}
+				missed[l] = true
+				continue
+			}
+			used[k] = true
+		}
 	}
 	var stale []string
-	for k := range tri {
-		if !used[k] {
-			stale = append(stale, k)
+	if !*subset {
+		for k := range tri {
+			if !used[k] {
+				stale = append(stale, k)
+			}
 		}
+		sort.Strings(stale)
 	}
-	sort.Strings(stale)
-	if *subset {
-		stale = nil
-	}
-
-	var totals, table strings.Builder
-	writeTotals(&totals, rows)
-	writeTable(&table, rows)
 	incomplete := len(missing) > 0 || len(stale) > 0
-	if *docFile != "" && !incomplete {
-		data, err := os.ReadFile(*docFile)
-		check(err)
-		doc := string(data)
-		for _, sec := range []struct{ name, text string }{{"totals", totals.String()}, {"table", table.String()}} {
+
+	rowsOf := func(cf *configFindings) []verdict {
+		var rows []verdict
+		for _, k := range cf.keys {
+			rows = append(rows, tri[k])
+		}
+		return rows
+	}
+	need := func(names ...string) []*configFindings {
+		var cfs []*configFindings
+		for _, n := range names {
+			if byName[n] == nil {
+				return nil
+			}
+			cfs = append(cfs, byName[n])
+		}
+		return cfs
+	}
+	type section struct {
+		name  string
+		needs []string
+		gen   func(b *strings.Builder, cfs []*configFindings)
+	}
+	sections := []section{
+		{"totals", []string{"default"}, func(b *strings.Builder, cfs []*configFindings) { writeTotals(b, rowsOf(cfs[0])) }},
+		{"totals-tests", []string{"tests"}, func(b *strings.Builder, cfs []*configFindings) { writeTotals(b, rowsOf(cfs[0])) }},
+		{"framed", []string{"default", "framed", "tests", "tests-framed"}, func(b *strings.Builder, cfs []*configFindings) {
+			writeFramed(b, tri, [][2]*configFindings{{cfs[0], cfs[1]}, {cfs[2], cfs[3]}})
+		}},
+		{"modules", []string{"default", "tests", "tests-framed"}, func(b *strings.Builder, cfs []*configFindings) {
+			writeModules(b, tri, *pkgFile, cfs)
+		}},
+		{"table", nil, func(b *strings.Builder, _ []*configFindings) { writeTable(b, tri, order) }},
+	}
+	if !incomplete {
+		var doc string
+		if *docFile != "" {
+			data, err := os.ReadFile(*docFile)
+			check(err)
+			doc = string(data)
+		}
+		for _, sec := range sections {
+			if sec.name == "modules" && *pkgFile == "" && *docFile == "" {
+				continue
+			}
+			cfs := need(sec.needs...)
+			if len(sec.needs) > 0 && cfs == nil {
+				if *docFile != "" && strings.Contains(doc, "<!-- BEGIN GENERATED "+sec.name+" ") {
+					check(fmt.Errorf("section %s needs the findings of %s", sec.name, strings.Join(sec.needs, ", ")))
+				}
+				continue
+			}
+			var b strings.Builder
+			sec.gen(&b, cfs)
+			if *docFile == "" {
+				fmt.Printf("<!-- %s -->\n%s\n", sec.name, b.String())
+				continue
+			}
 			begin := "<!-- BEGIN GENERATED " + sec.name + " (scripts/eval/run.sh -report) -->\n"
 			end := "<!-- END GENERATED " + sec.name + " -->\n"
 			i, j := strings.Index(doc, begin), strings.Index(doc, end)
 			if i < 0 || j < i {
 				check(fmt.Errorf("%s: no %q ... %q section", *docFile, strings.TrimSpace(begin), strings.TrimSpace(end)))
 			}
-			doc = doc[:i+len(begin)] + sec.text + doc[j:]
+			doc = doc[:i+len(begin)] + b.String() + doc[j:]
 		}
-		check(os.WriteFile(*docFile, []byte(doc), 0o644))
-	} else if *docFile == "" {
-		fmt.Print(totals.String() + table.String())
+		if *docFile != "" {
+			check(os.WriteFile(*docFile, []byte(doc), 0o644))
+		}
 	}
 	for _, l := range missing {
 		fmt.Fprintf(os.Stderr, "untriaged finding: %s\n", l)
@@ -408,10 +503,7 @@ func report() {
 	}
 }
 
-func isTestCode(file string) bool {
-	return strings.HasSuffix(file, "_test.go") || strings.Contains("/"+file, "/examples/") ||
-		strings.Contains("/"+file, "/internal/test")
-}
+func isTestFile(file string) bool { return strings.HasSuffix(file, "_test.go") }
 
 func pct(n, d int) string {
 	if d == 0 {
@@ -420,8 +512,35 @@ func pct(n, d int) string {
 	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(d))
 }
 
+type tally struct{ n, inTest, tp, acc, fp int }
+
+func (t *tally) add(v verdict) {
+	t.n++
+	switch v.verdict {
+	case "TP":
+		t.tp++
+	case "accepted":
+		t.acc++
+	case "FP":
+		t.fp++
+	}
+	if file, _, _ := strings.Cut(v.pos, ":"); isTestFile(file) {
+		t.inTest++
+	}
+}
+
+func (t *tally) precision() string { return pct(t.tp+t.acc, t.n) }
+
+func classList(cls map[string]int) string {
+	var cs []string
+	for c, n := range cls {
+		cs = append(cs, fmt.Sprintf("%s %d", c, n))
+	}
+	sort.Strings(cs)
+	return strings.Join(cs, ", ")
+}
+
 func writeTotals(b *strings.Builder, rows []verdict) {
-	type tally struct{ n, tp, acc, fp, libN, libOK int }
 	by := map[string]*tally{}
 	classes := map[string]map[string]int{}
 	var total tally
@@ -431,24 +550,8 @@ func writeTotals(b *strings.Builder, rows []verdict) {
 			t = &tally{}
 			by[v.rule] = t
 		}
-		for _, t := range []*tally{t, &total} {
-			t.n++
-			switch v.verdict {
-			case "TP":
-				t.tp++
-			case "accepted":
-				t.acc++
-			case "FP":
-				t.fp++
-			}
-			file, _, _ := strings.Cut(v.pos, ":")
-			if !isTestCode(file) {
-				t.libN++
-				if v.verdict != "FP" {
-					t.libOK++
-				}
-			}
-		}
+		t.add(v)
+		total.add(v)
 		if v.verdict == "FP" {
 			if classes[v.rule] == nil {
 				classes[v.rule] = map[string]int{}
@@ -462,16 +565,11 @@ func writeTotals(b *strings.Builder, rows []verdict) {
 			names = append(names, r)
 		}
 	}
-	fmt.Fprintf(b, "\n| rule | findings | TP | accepted | FP | precision | non-test code: findings | non-test precision | FPs by class |\n")
-	fmt.Fprintf(b, "|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(b, "\n| rule | findings | in _test.go | TP | accepted | FP | precision | FPs by class |\n")
+	fmt.Fprintf(b, "|---|---:|---:|---:|---:|---:|---:|---|\n")
 	row := func(name string, t *tally, cls map[string]int) {
-		var cs []string
-		for c, n := range cls {
-			cs = append(cs, fmt.Sprintf("%s %d", c, n))
-		}
-		sort.Strings(cs)
-		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %s | %d | %s | %s |\n", name, t.n, t.tp, t.acc, t.fp,
-			pct(t.tp+t.acc, t.n), t.libN, pct(t.libOK, t.libN), strings.Join(cs, ", "))
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %s | %s |\n", name, t.n, t.inTest, t.tp, t.acc, t.fp,
+			t.precision(), classList(cls))
 	}
 	all := map[string]int{}
 	for _, r := range names {
@@ -485,12 +583,143 @@ func writeTotals(b *strings.Builder, rows []verdict) {
 		}
 	}
 	row("**all**", &total, all)
-	fmt.Fprintf(b, "\nPrecision is (TP + accepted) / findings; \"non-test code\" leaves out `_test.go` files and `examples/` and `internal/test*` directories.\n\n")
+	fmt.Fprintf(b, "\nPrecision is (TP + accepted) / findings.\n\n")
 }
 
-func writeTable(b *strings.Builder, rows []verdict) {
-	fmt.Fprintf(b, "| # | rule | finding | verdict | class | reasoning |\n|---:|---|---|---|---|---|\n")
-	for i, v := range rows {
+// writeFramed compares each configuration with its -unreadclose.framed
+// twin: what the flag adds, and the precision with and without it.
+func writeFramed(b *strings.Builder, tri map[string]verdict, pairs [][2]*configFindings) {
+	fmt.Fprintf(b, "\n| configuration | unreadclose findings | with `-unreadclose.framed` | added | added TP | added accepted | added FP | added FPs by class | unreadclose precision | with the flag | all rules precision | with the flag |\n")
+	fmt.Fprintf(b, "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
+	var notes []string
+	for _, p := range pairs {
+		base, flagged := p[0], p[1]
+		var without, with, added, allWithout, allWith tally
+		cls := map[string]int{}
+		for _, k := range base.keys {
+			v := tri[k]
+			allWithout.add(v)
+			if v.rule == "unreadclose" {
+				without.add(v)
+			}
+		}
+		for _, k := range flagged.keys {
+			v := tri[k]
+			allWith.add(v)
+			if v.rule == "unreadclose" {
+				with.add(v)
+			}
+			if !base.has[k] {
+				added.add(v)
+				if v.verdict == "FP" {
+					cls[v.class]++
+				}
+				if v.rule != "unreadclose" {
+					notes = append(notes, fmt.Sprintf("%s: the flag adds a %s finding (%s %s)", base.name, v.rule, v.mod, v.pos))
+				}
+			}
+		}
+		for _, k := range base.keys {
+			if !flagged.has[k] {
+				v := tri[k]
+				notes = append(notes, fmt.Sprintf("%s: the flag removes a %s finding (%s %s)", base.name, v.rule, v.mod, v.pos))
+			}
+		}
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s |\n", base.name, without.n, with.n, added.n,
+			added.tp, added.acc, added.fp, classList(cls), without.precision(), with.precision(),
+			allWithout.precision(), allWith.precision())
+	}
+	if len(notes) == 0 {
+		notes = append(notes, "The flag changes no finding of another rule, and removes none.")
+	}
+	b.WriteString("\n")
+	for _, n := range notes {
+		fmt.Fprintf(b, "%s\n", n)
+	}
+	b.WriteString("\n")
+}
+
+// writeModules counts the packages and the verdicts of each module in
+// the given configurations.
+func writeModules(b *strings.Builder, tri map[string]verdict, pkgFile string, cfs []*configFindings) {
+	if pkgFile == "" {
+		check(fmt.Errorf("the modules section needs -packages"))
+	}
+	data, err := os.ReadFile(pkgFile)
+	check(err)
+	var mods []string
+	npkg := map[string]int{}
+	for _, l := range strings.Split(string(data), "\n") {
+		if m, _, ok := strings.Cut(l, "\t"); ok {
+			if npkg[m] == 0 {
+				mods = append(mods, m)
+			}
+			npkg[m]++
+		}
+	}
+	fmt.Fprintf(b, "\n| module | version | packages |")
+	for _, cf := range cfs {
+		fmt.Fprintf(b, " %s: findings | TP + accepted |", cf.name)
+	}
+	fmt.Fprintf(b, "\n|---|---|---:|%s\n", strings.Repeat("---:|---:|", len(cfs)))
+	for _, m := range mods {
+		path, ver, _ := strings.Cut(m, "@")
+		fmt.Fprintf(b, "| %s | %s | %d |", path, ver, npkg[m])
+		for _, cf := range cfs {
+			var t tally
+			for _, k := range cf.keys {
+				if v := tri[k]; v.mod == m {
+					t.add(v)
+				}
+			}
+			if t.n == 0 {
+				fmt.Fprintf(b, " 0 | – |")
+				continue
+			}
+			fmt.Fprintf(b, " %d | %d |", t.n, t.tp+t.acc)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+}
+
+// writeTable lists every finding of every configuration once, with the
+// flags it needs to be reported.
+func writeTable(b *strings.Builder, tri map[string]verdict, cfs []*configFindings) {
+	in := map[string]map[string]bool{}
+	var keys []string
+	for _, cf := range cfs {
+		for _, k := range cf.keys {
+			if in[k] == nil {
+				in[k] = map[string]bool{}
+				keys = append(keys, k)
+			}
+			in[k][cf.name] = true
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := tri[keys[i]], tri[keys[j]]
+		if a.rule != b.rule {
+			return a.rule < b.rule
+		}
+		if a.mod != b.mod {
+			return a.mod < b.mod
+		}
+		af, al, _ := strings.Cut(a.pos, ":")
+		bf, bl, _ := strings.Cut(b.pos, ":")
+		if af != bf {
+			return af < bf
+		}
+		ai, _ := strconv.Atoi(al)
+		bi, _ := strconv.Atoi(bl)
+		if ai != bi {
+			return ai < bi
+		}
+		return a.ref < b.ref
+	})
+	fmt.Fprintf(b, "| # | rule | finding | needs | verdict | class | reasoning |\n|---:|---|---|---|---|---|---|\n")
+	for i, k := range keys {
+		v := tri[k]
 		file, line, _ := strings.Cut(v.pos, ":")
 		loc := fmt.Sprintf("[%s %s](%s)", v.mod, v.pos, sourceURL(v.mod, file, line))
 		if v.ref != "-" {
@@ -500,7 +729,17 @@ func writeTable(b *strings.Builder, rows []verdict) {
 		if class == "-" {
 			class = ""
 		}
-		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s |\n", i+1, v.rule, loc, v.verdict, class,
+		needs := "?"
+		for _, c := range configs {
+			if in[k][c.name] {
+				needs = "–"
+				if c.flags != "" {
+					needs = "`" + strings.ReplaceAll(c.flags, " ", "` `") + "`"
+				}
+				break
+			}
+		}
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s |\n", i+1, v.rule, loc, needs, v.verdict, class,
 			strings.ReplaceAll(v.reason, "|", "\\|"))
 	}
 }

@@ -32,6 +32,51 @@ func use(s *Session) {
 	if err != nil {
 		return
 	}
-	defer c.Close() // FP writeclose: c is always a *Stream
+	defer c.Close() // FP writeclose: c is always a *Stream (not reported since af8fd8b: a one-way stream)
 	c.Write([]byte("x"))
+}
+
+// Listener hands out in-memory conns, as fasthttputil's InmemoryListener does.
+type Listener struct{}
+
+func (*Listener) Accept() (net.Conn, error) { return &Stream{}, nil }
+
+// serve is the shape of the remaining C2 findings: a request/response
+// exchange on a conn that is always a *Stream.
+func serve(l *Listener) {
+	c, err := l.Accept()
+	if err != nil {
+		return
+	}
+	defer c.Close() // FP writeclose: c is always a *Stream
+	buf := make([]byte, 64)
+	if _, err := c.Read(buf); err != nil {
+		return
+	}
+	c.Write([]byte("reply"))
+}
+
+// peek: unreadclose on a yamux-like stream.
+func peek(s *Session) {
+	c, err := s.Open()
+	if err != nil {
+		return
+	}
+	defer c.Close() // FP unreadclose: c is always a *Stream
+	buf := make([]byte, 1)
+	c.Read(buf)
+}
+
+// pipe returns one end of net.Pipe, as fasthttp's streamCompatServeConn does.
+func pipe() net.Conn {
+	client, server := net.Pipe()
+	go server.Close()
+	return client
+}
+
+func usePipe() {
+	c := pipe()
+	defer c.Close() // FP unreadclose: c is one end of net.Pipe, made in a helper
+	buf := make([]byte, 1)
+	c.Read(buf)
 }

@@ -247,6 +247,29 @@ func proxyGraceful(a, b *net.TCPConn) {
 	b.Close()
 }
 
+// A copy goroutine that closes its destination when its copy ends, while
+// the other goroutine may still be reading it (goproxy's CONNECT tunnel,
+// gliderlabs/ssh port forwarding).
+func tunnel(client io.ReadWriteCloser, dest string) {
+	target, err := net.Dial("tcp", dest)
+	if err != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { // want `conn is closed inside this goroutine once its write into the conn ends`
+		defer wg.Done()
+		io.Copy(target, client)
+		target.Close()
+	}()
+	go func() {
+		defer wg.Done()
+		io.Copy(client, target)
+		client.Close()
+	}()
+	wg.Wait()
+}
+
 func proxyTwoReceives(a, b *net.TCPConn) {
 	done := make(chan struct{}, 2)
 	go func() { io.Copy(a, b); a.CloseWrite(); done <- struct{}{} }()
