@@ -871,11 +871,13 @@ func (b *funcBuilder) applyPaths(c *Conn, instr ssa.CallInstruction, mode callMo
 				// with this function's events. Reading until EOF makes it
 				// the drain of a proxy; any read forbids draining here.
 				switch k {
-				case ReadEOF:
-					c.ConcurrentDrain, c.ConcurrentRead = true, true
-					continue
-				case Read:
+				case ReadEOF, Read:
+					c.ConcurrentDrain = c.ConcurrentDrain || k == ReadEOF
 					c.ConcurrentRead = true
+					if c.goReaders == nil {
+						c.goReaders = map[ssa.Instruction]bool{}
+					}
+					c.goReaders[instr] = true
 					continue
 				}
 			}

@@ -186,7 +186,25 @@ type Conn struct {
 	// before it on each path).
 	Reaching map[*Event][]History
 
-	exits []History // histories at the function's returns (for summaries)
+	exits     []History                // histories at the function's returns (for summaries)
+	goReaders map[ssa.Instruction]bool // go statements whose goroutine reads the conn
+}
+
+// ReadByOtherGoroutine reports whether a goroutine started by another go
+// statement reads the conn on the same paths as the go statement goStmt:
+// the two statements are in one block, or one dominates the other (a
+// goroutine started in the other branch of a select does not count).
+func (c *Conn) ReadByOtherGoroutine(goStmt ssa.Instruction) bool {
+	for r := range c.goReaders {
+		if r == goStmt {
+			continue
+		}
+		a, b := r.Block(), goStmt.Block()
+		if a == b || a.Dominates(b) || b.Dominates(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // Owned reports whether this function owns the conn: it made or received

@@ -60,11 +60,11 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connf
 
 // goroutineVerdict judges a Close that a goroutine started here does
 // after writing the conn itself (a proxy's copy goroutine that closes its
-// destination): wrong when another goroutine also uses the conn and the
-// closing goroutine did not wait for it.
+// destination): wrong when another goroutine, started on the same paths,
+// reads the conn and the closing goroutine did not wait for it.
 func goroutineVerdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
 	lw := h.LastIndex(connflow.Write)
-	if lw < 0 || !h[lw].Concurrent || h[lw].Instr != close.Instr || c.Goroutines < 2 {
+	if lw < 0 || !h[lw].Concurrent || h[lw].Instr != close.Instr || !c.ReadByOtherGoroutine(close.Instr) {
 		return nil
 	}
 	for _, e := range h[lw+1:] {
