@@ -182,3 +182,42 @@ func (p *Pass) CommentAbove(pos token.Pos) string {
 	}
 	return ""
 }
+
+// A CloseFinding is a Close site that a rule's verdict condemns: the
+// first path reaching it on which the verdict returned an event.
+type CloseFinding struct {
+	Conn    *connflow.Conn
+	Close   *connflow.Event
+	Culprit *connflow.Event  // what the verdict returned (the last write, the abandoned read, ...)
+	Path    connflow.History // the events before the Close on that path
+}
+
+// Closes is the loop every Close rule shares: for each owned stream conn
+// that keep accepts, each Close site (a position) is judged on the paths
+// that reach it, in order, and reported at most once. A Close inside a
+// goroutine started by the function is judged only by rules that accept
+// concurrent closes.
+func (p *Pass) Closes(keep func(*connflow.Conn) bool, concurrent bool,
+	verdict func(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event,
+	report func(CloseFinding)) {
+	for f := range p.Funcs {
+		for _, c := range f.Conns {
+			if !c.Owned() || !c.IsConn() || !keep(c) {
+				continue
+			}
+			reported := map[token.Pos]bool{}
+			for _, close := range c.EventsOf(connflow.Close) {
+				if reported[close.Pos] || close.Concurrent && !concurrent {
+					continue
+				}
+				for _, h := range c.Reaching[close] {
+					if e := verdict(c, h, close); e != nil {
+						reported[close.Pos] = true
+						report(CloseFinding{c, close, e, h})
+						break
+					}
+				}
+			}
+		}
+	}
+}

@@ -27,29 +27,14 @@ func unflushed(h connflow.History) *connflow.Event {
 }
 
 func run(p *lint.Pass) {
-	for f := range p.Funcs {
-		for _, c := range f.Conns {
-			if !c.Owned() || !c.IsConn() {
-				continue
-			}
-			reported := map[any]bool{}
-			for _, close := range c.EventsOf(connflow.Close) {
-				if reported[close.Pos] || close.Concurrent {
-					// A Close inside a goroutine started here is judged
-					// where the goroutine's code is (a function that owns
-					// its conn parameter), not at the go statement.
-					continue
-				}
-				for _, h := range c.Reaching[close] {
-					if w := unflushed(h); w != nil && !connflow.SameCall(w, close) {
-						reported[close.Pos] = true
-						report(p, close, w)
-						break
-					}
-				}
-			}
+	all := func(*connflow.Conn) bool { return true }
+	judge := func(_ *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
+		if w := unflushed(h); w != nil && !connflow.SameCall(w, close) {
+			return w
 		}
+		return nil
 	}
+	p.Closes(all, false, judge, func(f lint.CloseFinding) { report(p, f.Close, f.Culprit) })
 }
 
 func report(p *lint.Pass, close, write *connflow.Event) {

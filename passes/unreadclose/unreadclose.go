@@ -42,30 +42,14 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event, framed
 }
 
 func run(p *lint.Pass, framed bool) {
-	for f := range p.Funcs {
-		for _, c := range f.Conns {
-			if !c.Owned() || !c.IsConn() || c.ConcurrentRead {
-				continue
-			}
-			reported := map[any]bool{}
-			for _, close := range c.EventsOf(connflow.Close) {
-				if reported[close.Pos] || close.Concurrent {
-					// A Close inside a goroutine started here is judged
-					// where the goroutine's code is (a function that owns
-					// its conn parameter), not at the go statement.
-					continue
-				}
-				for _, h := range c.Reaching[close] {
-					if r := verdict(c, h, close, framed); r != nil {
-						reported[close.Pos] = true
-						closeRead := h.Has(h.LastIndex(connflow.Read)+1, connflow.CloseRead)
-						report(p, close, r, closeRead)
-						break
-					}
-				}
-			}
-		}
+	keep := func(c *connflow.Conn) bool { return !c.ConcurrentRead } // a goroutine reads it: no verdict, no drain
+	judge := func(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
+		return verdict(c, h, close, framed)
 	}
+	p.Closes(keep, false, judge, func(f lint.CloseFinding) {
+		closeRead := f.Path.Has(f.Path.LastIndex(connflow.Read)+1, connflow.CloseRead)
+		report(p, f.Close, f.Culprit, closeRead)
+	})
 }
 
 func report(p *lint.Pass, close, read *connflow.Event, closeRead bool) {

@@ -118,53 +118,32 @@ func oneWay(c *connflow.Conn) bool {
 }
 
 func run(p *lint.Pass, helper string) {
-	for f := range p.Funcs {
-		for _, c := range f.Conns {
-			if !c.Owned() || !c.IsConn() || oneWay(c) {
-				continue
+	keep := func(c *connflow.Conn) bool { return !oneWay(c) }
+	judge := func(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
+		if close.Concurrent {
+			// A Close inside a goroutine started here: a function that owns
+			// its conn parameter is judged on its own; a closure's is judged
+			// here, as one copy of a proxy.
+			if close.CalleeOwns {
+				return nil
 			}
-			reported := map[any]bool{}
-			for _, close := range c.EventsOf(connflow.Close) {
-				if reported[close.Pos] {
-					continue
-				}
-				if close.Concurrent {
-					// A Close inside a goroutine started here: a function
-					// that owns its conn parameter is judged on its own; a
-					// closure's is judged here, as one copy of a proxy.
-					if !close.CalleeOwns {
-						for _, h := range c.Reaching[close] {
-							if w := goroutineVerdict(c, h, close); w != nil {
-								reported[close.Pos] = true
-								p.Report(analysis.Diagnostic{
-									Pos: close.Pos,
-									Message: "conn is closed inside this goroutine once its write into the conn ends, while another goroutine may still be using it: " +
-										"the peer's unsent data is cut off or reset; CloseWrite when the copy ends, " +
-										"and Close only after every copy has finished",
-								})
-								break
-							}
-						}
-					}
-					continue
-				}
-				var last *connflow.Event
-				halfClosed := false
-				for _, h := range c.Reaching[close] {
-					if w := verdict(c, h, close); w != nil {
-						last = w
-						halfClosed = h.Has(h.LastIndex(connflow.Write)+1, connflow.CloseWrite) && !w.Concurrent
-						break
-					}
-				}
-				if last == nil {
-					continue
-				}
-				reported[close.Pos] = true
-				report(p, c, close, last, halfClosed, helper)
-			}
+			return goroutineVerdict(c, h, close)
 		}
+		return verdict(c, h, close)
 	}
+	p.Closes(keep, true, judge, func(f lint.CloseFinding) {
+		if f.Close.Concurrent {
+			p.Report(analysis.Diagnostic{
+				Pos: f.Close.Pos,
+				Message: "conn is closed inside this goroutine once its write into the conn ends, while another goroutine may still be using it: " +
+					"the peer's unsent data is cut off or reset; CloseWrite when the copy ends, " +
+					"and Close only after every copy has finished",
+			})
+			return
+		}
+		halfClosed := f.Path.Has(f.Path.LastIndex(connflow.Write)+1, connflow.CloseWrite) && !f.Culprit.Concurrent
+		report(p, f.Conn, f.Close, f.Culprit, halfClosed, helper)
+	})
 }
 
 func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClosed bool, helper string) {
