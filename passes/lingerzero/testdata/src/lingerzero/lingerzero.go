@@ -250,7 +250,7 @@ func rawLocalVar(fd int) error {
 // The trailing comment of the statement above is not a comment above the
 // call: it does not justify it.
 func trailingCommentAbove(c *net.TCPConn) {
-	c.Write(nil) // because the health probe must reset the peer
+	c.Write(nil)   // because the health probe must reset the peer
 	c.SetLinger(0) // want `SetLinger\(0\)`
 }
 
