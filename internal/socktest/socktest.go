@@ -95,17 +95,7 @@ func Run(t testing.TB, srcPath, entry string, peer Peer) Result {
 // times, each on a fresh connection.
 func RunN(t testing.TB, srcPath, entry string, peer Peer, n int) []Result {
 	t.Helper()
-	switch runtime.GOOS {
-	case "windows", "plan9", "js", "wasip1":
-		t.Skipf("socktest needs a Unix kernel, not %s", runtime.GOOS)
-	}
-	if n < 1 {
-		t.Fatalf("socktest: n = %d, want >= 1", n)
-	}
-	if !token.IsIdentifier(entry) {
-		t.Fatalf("socktest: entry %q is not an identifier", entry)
-	}
-	bin := build(t, srcPath, entry)
+	bin := prepare(t, srcPath, entry, n)
 	// The program's own watchdog fires first; this is a last resort.
 	perRun := peer.ReadDelay + max(peer.ReadLimit, 5*time.Second) + 20*time.Second
 	return execute[Result](t, bin, srcPath, entry, time.Duration(n)*perRun, nil, n, peer)
@@ -156,17 +146,7 @@ type ProxyResult struct {
 // RunProxy calls t.Fatalf if the file does not build or the program fails.
 func RunProxy(t testing.TB, srcPath, entry string, s Proxy, n int) []ProxyResult {
 	t.Helper()
-	switch runtime.GOOS {
-	case "windows", "plan9", "js", "wasip1":
-		t.Skipf("socktest needs a Unix kernel, not %s", runtime.GOOS)
-	}
-	if n < 1 {
-		t.Fatalf("socktest: n = %d, want >= 1", n)
-	}
-	if !token.IsIdentifier(entry) {
-		t.Fatalf("socktest: entry %q is not an identifier", entry)
-	}
-	bin := build(t, srcPath, entry)
+	bin := prepare(t, srcPath, entry, n)
 	perRun := s.ResponseDelay + 2*max(s.ReadLimit, 5*time.Second) + 20*time.Second
 	return execute[ProxyResult](t, bin, srcPath, entry, time.Duration(n)*perRun, []string{"-proxy"}, n, s)
 }
@@ -271,4 +251,21 @@ func goCmd() string {
 		return p
 	}
 	return "go"
+}
+
+// prepare checks the arguments common to RunN and RunProxy and builds the
+// program; it skips the test where there is no Unix kernel to measure.
+func prepare(t testing.TB, srcPath, entry string, n int) string {
+	t.Helper()
+	switch runtime.GOOS {
+	case "windows", "plan9", "js", "wasip1":
+		t.Skipf("socktest needs a Unix kernel, not %s", runtime.GOOS)
+	}
+	if n < 1 {
+		t.Fatalf("socktest: n = %d, want >= 1", n)
+	}
+	if !token.IsIdentifier(entry) {
+		t.Fatalf("socktest: entry %q is not an identifier", entry)
+	}
+	return build(t, srcPath, entry)
 }
