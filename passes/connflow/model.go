@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -201,6 +202,21 @@ func (c *Conn) ReadByOtherGoroutine(goStmt ssa.Instruction) bool {
 		}
 		a, b := r.Block(), goStmt.Block()
 		if a == b || a.Dominates(b) || b.Dominates(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// InExchangeLoop reports whether the read ev is the read site of a
+// request-response loop: on some path ev is reached again after a write
+// that followed it. Such a site reads replies on every round but the
+// first, so the protocol frames what it reads: the peer answers what was
+// asked, and a Close after such a read leaves nothing unread that the
+// peer is still sending.
+func (c *Conn) InExchangeLoop(ev *Event) bool {
+	for _, h := range c.Reaching[ev] {
+		if i := slices.Index(h, ev); i >= 0 && h.Has(i+1, Write) {
 			return true
 		}
 	}

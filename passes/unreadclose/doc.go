@@ -46,10 +46,11 @@ var doc = &lint.Doc{
 }`,
 	Fix:     "Before the Close, a 5 s read deadline and a bounded drain `io.Copy(io.Discard, io.LimitReader(c, 256<<10))` (net/http drains up to 256 KiB before closing), with imports added. The drain reads the conn itself even when a `bufio.Reader` sits on top: the kernel's queue is what triggers the RST. No fix drains a conn that another goroutine of the function reads.",
 	Justify: "`//teardown:ignore unreadclose <reason>` on the Close's line (or the defer's) or the line above, for a protocol where the peer provably sends nothing more. A directive without a reason is reported and suppresses nothing.",
-	Flags:   "`-unreadclose.framed` (default false): also report a conn closed after reading a reply to a request this function wrote (a request/response client). The peer usually sends nothing more after a complete framed reply, but the code cannot prove it.",
+	Flags:   "`-unreadclose.framed` (default false): also report a conn closed after reading a reply to a request this function wrote (a request/response client), or after the read of a request-response loop. The peer usually sends nothing more after a complete framed reply, but the code cannot prove it.",
 	NotReport: "- a read loop that runs until the read fails (EOF or otherwise), `io.ReadAll`, `io.Copy(w, c)`, a bounded drain before Close;\n" +
 		"- a conn written after its last read (that is writeclose, whose fix also drains);\n" +
 		"- by default, a reply read after this function wrote a request, unless the conn came from Accept here (a server's greeting is no request; see the flag);\n" +
+		"- by default, the same for the read site of a request-response loop (read, write, read again), also on the round where it reads first: in a lock-step exchange the peer waits for the answer, so nothing is unread (`TestSocketExchangeLoop`);\n" +
 		"- a conn that escapes, a conn never read in this function, or one read by another goroutine;\n" +
 		"- UDP, IP and unixgram sockets and `net.Pipe`.",
 	Evidence: "[the ground truth](../ground-truth.md), experiments 1, 3 and 5. Reproduced by `passes/unreadclose/socket_test.go` against a real peer on 127.0.0.1.",

@@ -1,8 +1,12 @@
 package unreadclose_test
 
 import (
+	"encoding/binary"
+	"io"
+	"net"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
@@ -88,5 +92,72 @@ func TestSocket(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSocketExchangeLoop is the evidence for the exchange-loop exemption
+// (fpclasses pingPong, x/net nettest's ping-pong): on a real TCP conn, a
+// side that reads in a lock-step request-response loop and closes after
+// the read that ends the exchange leaves nothing unread, so its Close
+// sends FIN: the peer, which waits for a reply, reads EOF, not ECONNRESET.
+func TestSocketExchangeLoop(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	const last = 100
+	for run := 0; run < runs; run++ {
+		peerErr := make(chan error, 1)
+		go func() { // the peer accepts, starts and sends the odd values
+			c, err := ln.Accept()
+			if err != nil {
+				peerErr <- err
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			buf := make([]byte, 8)
+			for v := uint64(1); ; v += 2 {
+				binary.LittleEndian.PutUint64(buf, v)
+				if _, err := c.Write(buf); err != nil {
+					peerErr <- err
+					return
+				}
+				if v == last-1 {
+					break // the value after the next write is last: no reply comes
+				}
+				if _, err := io.ReadFull(c, buf); err != nil {
+					peerErr <- err
+					return
+				}
+			}
+			_, err = c.Read(buf)
+			peerErr <- err // want io.EOF: A closed with nothing unread
+		}()
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		// pingPong's loop on the dialing side: read, stop at last, reply v+1.
+		buf := make([]byte, 8)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				t.Fatalf("run %d: read: %v", run, err)
+			}
+			v := binary.LittleEndian.Uint64(buf)
+			if v+1 == last {
+				break
+			}
+			binary.LittleEndian.PutUint64(buf, v+1)
+			if _, err := c.Write(buf); err != nil {
+				t.Fatalf("run %d: write: %v", run, err)
+			}
+		}
+		c.Close()
+		if err := <-peerErr; err != io.EOF {
+			t.Errorf("run %d: the peer's last read returned %v, want EOF (no RST)", run, err)
+		}
 	}
 }

@@ -33,8 +33,11 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event, framed
 	switch {
 	case h.Has(lr+1, connflow.Write), h.Has(lr+1, connflow.Failed), h.Has(lr+1, connflow.Dup), h.Has(lr+1, connflow.Close):
 		return nil // writeclose's case, a broken conn, a Close that does not end the conn, or one already closed
-	case !framed && !c.Accepted && h[:lr].LastIndex(connflow.Write) >= 0:
-		return nil // a reply to our request: the peer is usually done (not for a conn we accepted: a server's banner is no request)
+	case !framed && !c.Accepted && (h[:lr].LastIndex(connflow.Write) >= 0 || c.InExchangeLoop(h[lr])):
+		// A reply to our request, on this path or, in a request-response
+		// loop, on the next rounds: the peer is usually done (not for a
+		// conn we accepted: a server's banner is no request).
+		return nil
 	case connflow.SameCall(h[lr], close):
 		return nil
 	}

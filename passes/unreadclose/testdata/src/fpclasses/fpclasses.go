@@ -29,3 +29,22 @@ func expectEOF(c net.Conn) {
 	}
 	c.Close()
 }
+
+// Class P (exchange loop): a lock-step request-response loop (x/net
+// nettest's ping-pong). The read site takes the peer's replies on every
+// round but the first; a break after it leaves nothing unread.
+func pingPong(c net.Conn) {
+	buf := make([]byte, 8)
+	for {
+		if _, err := io.ReadFull(c, buf); err != nil {
+			break
+		}
+		if buf[0] == 0xff {
+			break
+		}
+		if _, err := c.Write(buf); err != nil {
+			break
+		}
+	}
+	c.Close()
+}

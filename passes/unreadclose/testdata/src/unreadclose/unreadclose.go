@@ -113,6 +113,44 @@ func bannerThenCommand(ln net.Listener) {
 	c.Close() // want `conn is closed after a read`
 }
 
+// A request-response loop on a conn this function accepted: a server
+// reads first, so its reads are requests, not replies (compare fpclasses
+// pingPong).
+func serveLoop(ln net.Listener) {
+	c, err := ln.Accept()
+	if err != nil {
+		return
+	}
+	buf := make([]byte, 8)
+	for {
+		if _, err := io.ReadFull(c, buf); err != nil {
+			break
+		}
+		if buf[0] == 0xff {
+			break
+		}
+		if _, err := c.Write(buf); err != nil {
+			break
+		}
+	}
+	c.Close() // want `conn is closed after a read \(line \d+\) that stopped before EOF`
+}
+
+// A read after a request-response loop (x/crypto ssh control_test) is no
+// exchange site (compare fpclasses pingPong). When the loop runs no round, it reads a request that
+// was never answered.
+func readAfterExchange(c net.Conn, n int) {
+	buf := make([]byte, 8)
+	for i := 0; i < n; i++ {
+		if _, err := io.ReadFull(c, buf); err != nil {
+			return
+		}
+		c.Write(buf)
+	}
+	c.Read(buf[:1])
+	c.Close() // want `conn is closed after a read \(line \d+\) that stopped before EOF`
+}
+
 // ---- not reported ----
 
 func readUntilError(c net.Conn) {
