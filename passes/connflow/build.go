@@ -212,17 +212,55 @@ func sigIsConnLike(info *types.Info, fd *ast.FuncDecl) bool {
 	return false
 }
 
+// SSA packages are shared. All passes of one load (one token.FileSet:
+// one run of a driver over a package graph) build into one ssa.Program,
+// so that an imported package gets its SSA members once, rather than
+// once for every package that imports it: creating them was most of what
+// connflow allocated (docs/performance.md). A package's own pass creates
+// it, with the selected functions built and its other functions
+// declared; an importer creates, as members from type information only,
+// the imports that no pass has created (they had nothing to build).
+// go/ssa allows no concurrent package creation while a package is being
+// built, so creating and building are serialized; the models, the bulk
+// of the work, are built outside the lock from SSA that no longer
+// changes.
+var shared struct {
+	sync.Mutex
+	progs map[*token.FileSet]*ssa.Program
+}
+
+// program returns the shared program of pass's load, or a program of its
+// own when the load's program already holds pass.Pkg (the package is
+// analyzed a second time, as a test of the fast path does). shared must
+// be locked.
+func program(pass *analysis.Pass) *ssa.Program {
+	prog := shared.progs[pass.Fset]
+	if prog != nil && prog.Package(pass.Pkg) == nil {
+		return prog
+	}
+	// BareInits: the package initializer does not call its imports' inits,
+	// so only the imports the built code refers to need SSA packages.
+	fresh := ssa.NewProgram(pass.Fset, ssa.BareInits)
+	fresh.SetNoReturn(isNoReturn)
+	if prog == nil {
+		if shared.progs == nil {
+			shared.progs = map[*token.FileSet]*ssa.Program{}
+		}
+		shared.progs[pass.Fset] = fresh
+	}
+	return fresh
+}
+
 // buildSSA builds SSA for the selected functions of the package and
 // returns them with their closures, in source order.
 func buildSSA(pass *analysis.Pass, sel *selection) []*ssa.Function {
-	// BareInits: the package initializer does not call its imports' inits,
-	// so only the imports the built code refers to need SSA packages.
-	prog := ssa.NewProgram(pass.Fset, ssa.BareInits)
-	prog.SetNoReturn(isNoReturn)
+	shared.Lock()
+	defer shared.Unlock()
+	prog := program(pass)
 	// Like buildssa, direct imports only, and of those only the ones the
 	// code to build refers to: go/ssa needs no more.
 	for _, p := range pass.Pkg.Imports() {
-		if sel.imports[p] {
+		if sel.imports[p] && prog.Package(p) == nil {
 			prog.CreatePackage(p, nil, nil, true)
 		}
 	}
@@ -236,7 +274,10 @@ func buildSSA(pass *analysis.Pass, sel *selection) []*ssa.Function {
 		cp.Decls = nil
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && !sel.decls[fd] {
-				if !sel.declare[pass.TypesInfo.Defs[fd.Name]] {
+				// Declared: the functions the built code refers to, and
+				// the exported ones, which importers sharing the
+				// program may call. Methods are made on demand.
+				if obj := pass.TypesInfo.Defs[fd.Name]; !sel.declare[obj] && (fd.Recv != nil || !fd.Name.IsExported()) {
 					continue
 				}
 				trimmed := *fd
