@@ -22,7 +22,8 @@ type Pass struct {
 	Rule  *Doc
 	Model *connflow.Result
 
-	directives []*Directive
+	directives []*Directive // parsed on first use: most packages report nothing
+	parsed     bool
 	outcome    *Outcome
 	current    *ssa.Function
 }
@@ -52,7 +53,6 @@ func NewAnalyzer(doc *Doc, run func(p *Pass)) *analysis.Analyzer {
 			Pass:       pass,
 			Rule:       doc,
 			Model:      pass.ResultOf[connflow.Analyzer].(*connflow.Result),
-			directives: ParseDirectives(pass.Fset, pass.Files),
 			outcome:    &Outcome{Rule: doc.Name, Used: map[token.Pos]bool{}},
 		}
 		defer func() {
@@ -96,7 +96,7 @@ func (p *Pass) Report(d analysis.Diagnostic) {
 	if !connflow.Tests && connflow.IsTestFile(posn.Filename) {
 		return
 	}
-	for _, dir := range p.directives {
+	for _, dir := range p.Directives() {
 		if dir.Verb == "ignore" && dir.Malformed == "" && dir.Names(p.Rule.Name) && dir.Covers(posn) {
 			p.outcome.Used[dir.Pos] = true
 			return
@@ -118,11 +118,20 @@ func (p *Pass) callStart(pos token.Pos) token.Pos {
 	return pos
 }
 
+// Directives returns the package's teardown directives, parsing them on
+// first use.
+func (p *Pass) Directives() []*Directive {
+	if !p.parsed {
+		p.directives, p.parsed = ParseDirectives(p.Fset, p.Files), true
+	}
+	return p.directives
+}
+
 // Directive returns a well-formed directive with the verb that covers pos,
 // and marks it used.
 func (p *Pass) Directive(verb string, pos token.Pos) *Directive {
 	posn := p.Fset.Position(pos)
-	for _, dir := range p.directives {
+	for _, dir := range p.Directives() {
 		if dir.Verb == verb && dir.Malformed == "" && dir.Covers(posn) {
 			p.outcome.Used[dir.Pos] = true
 			return dir

@@ -152,11 +152,27 @@ func run(pass *analysis.Pass) (res any, err error) {
 		if !ok || fn.Parent() != nil || !sigHasConnLike(fn.Signature) {
 			continue
 		}
-		if s := ps.summary(fn); s != nil && len(s.Params) > 0 {
-			pass.ExportObjectFact(obj, &Summary{Params: s.Params})
+		if s := ps.summary(fn); s != nil {
+			if params := informative(s.Params); len(params) > 0 {
+				pass.ExportObjectFact(obj, &Summary{Params: params})
+			}
 		}
 	}
 	return ps.result, nil
+}
+
+// informative drops the parameters that the function only hands on
+// ("o" on every path): a caller that finds no summary for an argument
+// takes it as handed on too, so their facts would say nothing. They were
+// half of the facts on std.
+func informative(params []ParamEffect) []ParamEffect {
+	var out []ParamEffect
+	for _, p := range params {
+		if !(len(p.Paths) == 1 && p.Paths[0] == string(Escape)) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {

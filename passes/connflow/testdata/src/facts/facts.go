@@ -68,9 +68,13 @@ func EOFCheck(c net.Conn) { // want EOFCheck:`effects\(0:r\|re\)`
 
 var conns []net.Conn
 
-func Store(c net.Conn) { conns = append(conns, c) } // want Store:`effects\(0:o\)`
+// A function that only hands the conn on exports no fact: a caller takes
+// an argument without a summary as handed on.
+func Store(c net.Conn) { conns = append(conns, c) }
 
-func Return(c net.Conn) net.Conn { return c } // want Return:`effects\(0:o\)`
+func Return(c net.Conn) net.Conn { return c }
+
+func StoreSecond(a, c net.Conn) { a.Close(); conns = append(conns, c) } // want StoreSecond:`effects\(0:c\)`
 
 func Unused(c net.Conn) {} // want Unused:`effects\(0:\)`
 
