@@ -50,10 +50,10 @@ func NewAnalyzer(doc *Doc, run func(p *Pass)) *analysis.Analyzer {
 	}
 	a.Run = func(pass *analysis.Pass) (res any, err error) {
 		p := &Pass{
-			Pass:       pass,
-			Rule:       doc,
-			Model:      pass.ResultOf[connflow.Analyzer].(*connflow.Result),
-			outcome:    &Outcome{Rule: doc.Name, Used: map[token.Pos]bool{}},
+			Pass:    pass,
+			Rule:    doc,
+			Model:   pass.ResultOf[connflow.Analyzer].(*connflow.Result),
+			outcome: &Outcome{Rule: doc.Name, Used: map[token.Pos]bool{}},
 		}
 		defer func() {
 			if r := recover(); r != nil {
