@@ -15,6 +15,15 @@
 #   ssafactfloor  (only when named in -tools) buildssa plus a fact type: SSA
 #                 for every function of every dependency, what connflow's
 #                 selective build avoids
+#   gcl-teardown, gcl-factfloor, gcl-ssafloor, gcl-bodyclose
+#                 (only when named in -tools) golangci-lint run with only
+#                 that linter enabled: teardown's module plugin, the two
+#                 floors as module plugins, and golangci-lint's own
+#                 bodyclose. One custom golangci-lint binary holds them all
+#                 (scripts/golangci/build.sh -floors), so the ratios of a
+#                 gcl- tool are to the gcl- floors: the same driver. Each
+#                 run starts with an empty golangci-lint cache. For std
+#                 corpora golangci-lint runs in GOROOT/src.
 # Corpora:
 #   std     the standard library (`std`)
 #   net     its network subset (`net/... net/http/... crypto/tls`)
@@ -146,6 +155,11 @@ dir() {
 
 build() {
 	local b=$scratch/bin
+	if [[ " $tools " == *" gcl-"* ]] && { [ $rebuild = 1 ] || [ ! -x "$b/golangci-lint" ]; }; then
+		log "building golangci-lint with the teardown and floor plugins (scripts/golangci/build.sh -floors)"
+		"$repo/scripts/golangci/build.sh" -floors -o "$b/golangci-lint" >"$scratch/logs/gcl-build.log" 2>&1 ||
+			{ cat "$scratch/logs/gcl-build.log" >&2; exit 1; }
+	fi
 	if [ $rebuild = 0 ] && [ -x "$b/teardown" ] && [ -x "$b/factfloor" ] && [ -x "$b/ssafloor" ] &&
 		[ -x "$b/bodyclose" ] && [ -x "$b/staticcheck" ] && [ -f "$scratch/caddy/go.mod" ] &&
 		[ "$(cat "$b/goversion" 2>/dev/null)" = "$gover" ]; then
@@ -190,6 +204,18 @@ build() {
 	echo "$gover" >"$b/goversion"
 }
 
+# gclconfig LINTER: a golangci-lint configuration that enables only
+# LINTER (a module plugin, unless it is bodyclose); prints its path.
+gclconfig() {
+	local f=$scratch/gcl/$1.yml
+	mkdir -p "$scratch/gcl"
+	{
+		printf 'version: "2"\nlinters:\n  default: none\n  enable: [%s]\n' "$1"
+		[ "$1" = bodyclose ] || printf '  settings:\n    custom:\n      %s:\n        type: module\n' "$1"
+	} >"$f"
+	echo "$f"
+}
+
 # runone TOOL CORPUS RUN: one timed run; appends a line to results.tsv
 # unless RUN is a warm-up (negative).
 runone() {
@@ -211,20 +237,39 @@ runone() {
 		read -r -a args <<<"${TEARDOWN_FLAGS:-}"
 		[ "$tests" = 1 ] && args+=(-connflow.tests)
 		;;
+	gcl-*) ;;
 	*) args=(-test="$t") ;;
 	esac
-	local pats
+	local pats bin=$scratch/bin/$tool
 	read -r -a pats <<<"$(pattern "$corpus")"
+	case $tool in
+	gcl-*)
+		# golangci-lint takes directories: ./... in the module, or the
+		# std packages' directories in GOROOT/src.
+		rm -rf "$scratch/gclcache"
+		mkdir -p "$scratch/gclcache"
+		env=(GOLANGCI_LINT_CACHE="$scratch/gclcache")
+		bin=$scratch/bin/golangci-lint
+		args=(run --config "$(gclconfig "${tool#gcl-}")" --tests="$t" --max-issues-per-linter=0 --max-same-issues=0)
+		if [ "$corpus" = caddy ]; then
+			pats=(./...)
+		else
+			d=$goroot/src
+			pats=("${pats[@]/#/./}")
+			[ "$corpus" = std ] && pats=(./...)
+		fi
+		;;
+	esac
 	set +e
 	(cd "$d" && env "${env[@]}" /usr/bin/time -f "%e %M %U %S" -o "$tf" \
-		"$scratch/bin/$tool" "${args[@]}" "${pats[@]}" >"$scratch/logs/$tool.$corpus.out" 2>"$scratch/logs/$tool.$corpus.err")
+		"$bin" "${args[@]}" "${pats[@]}" >"$scratch/logs/$tool.$corpus.out" 2>"$scratch/logs/$tool.$corpus.err")
 	rc=$?
 	set -e
 	local wall rss usr sys
 	read -r wall rss usr sys < <(tail -n 1 "$tf")
 	case $rc in
 	0 | 3) ;;
-	1) [ "$tool" = staticcheck ] || log "note: $tool $corpus exited 1 (analysis errors? see $scratch/logs/$tool.$corpus.err)" ;;
+	1) [ "$tool" = staticcheck ] || [[ $tool == gcl-* ]] || log "note: $tool $corpus exited 1 (analysis errors? see $scratch/logs/$tool.$corpus.err)" ;;
 	*) log "note: $tool $corpus exited $rc (see $scratch/logs/$tool.$corpus.err)" ;;
 	esac
 	if grep -q -m1 -E '^panic: |internal error' "$scratch/logs/$tool.$corpus.err"; then
@@ -311,10 +356,12 @@ report() {
 				for (i = 1; i <= NR; i++) {
 					split(line[i], f, "\t")
 					c = corp[i]
+					ff = "factfloor"; sf = "ssafloor"
+					if (f[1] ~ /^gcl-/) { ff = "gcl-factfloor"; sf = "gcl-ssafloor" }
 					printf "| %s | %s | %s | %.2f | %.2f–%.2f | %.0f | %.1f | %s | %s | %s | %s | %s |\n",
 						f[1], c, f[3], f[4], f[8], f[9], f[6] / 1024, f[5],
-						ratio(f[4], wall["factfloor", c]), ratio(f[6], rss["factfloor", c]),
-						ratio(f[4], wall["ssafloor", c]), ratio(f[6], rss["ssafloor", c]), f[7]
+						ratio(f[4], wall[ff, c]), ratio(f[6], rss[ff, c]),
+						ratio(f[4], wall[sf, c]), ratio(f[6], rss[sf, c]), f[7]
 				}
 			}'
 		if [ "$gdone" = 1 ]; then
@@ -343,7 +390,7 @@ report() {
 summarize() {
 	local t c
 	for c in net1 net3 net std caddy; do
-		for t in teardown factfloor ssafloor ssafactfloor bodyclose staticcheck; do
+		for t in teardown factfloor ssafloor ssafactfloor bodyclose staticcheck gcl-teardown gcl-factfloor gcl-ssafloor gcl-bodyclose; do
 			awk -F '\t' -v t="$t" -v c="$c" '$1 == t && $2 == c' "$results" | sort -t$'\t' -k4,4n | awk -F '\t' '
 				{ w[NR] = $4; cpu[NR] = $6; r[NR] = $5; ex[$7] = 1; t = $1; c = $2 }
 				function med(a, k,   i, j, x) {
