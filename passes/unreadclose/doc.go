@@ -51,6 +51,6 @@ var doc = &lint.Doc{
 		"- a conn written after its last read (that is writeclose, whose fix also drains);\n" +
 		"- by default, a reply read after this function wrote a request, unless the conn came from Accept here (a server's greeting is no request; see the flag);\n" +
 		"- a conn that escapes, a conn never read in this function, or one read by another goroutine;\n" +
-		"- UDP, IP and unixgram sockets and `net.Pipe`.",
+		"- UDP, IP and unixgram sockets, `net.Pipe`, and conns from a function that only returns in-memory streams (a helper returning a `net.Pipe` end, an in-memory listener's `Dial`, a multiplexed stream such as yamux's `Open`).",
 	Evidence: "[the ground truth](../ground-truth.md), experiments 1, 3 and 5. Reproduced by `passes/unreadclose/socket_test.go` against a real peer on 127.0.0.1.",
 }
