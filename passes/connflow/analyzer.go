@@ -18,14 +18,16 @@ import (
 // Analyzer builds the connection model of a package; the rules read its
 // Result. The only thing it reports is where a budget was hit, so that a
 // function left unanalyzed is never a silent miss. It exports a Summary fact for every function
-// with a conn-like parameter, so helpers in other packages are understood.
+// with a conn-like parameter, so helpers in other packages are understood,
+// and an InMemory fact for every function that only makes in-memory conns
+// (inmemory.go).
 var Analyzer = &analysis.Analyzer{
 	Name:       "connflow",
-	Doc:        "connflow: teardown's connection model; reports only functions and connections left unanalyzed because a budget was hit\n\nconnflow finds the connections of each function, their events and paths, and exports summaries of helpers as facts. Rules read its result. A function with more basic blocks than -connflow.maxblocks is skipped, and a connection with more paths than the analysis budget is given up; both are reported here, so a skipped check is never silent.",
+	Doc:        "connflow: teardown's connection model; reports only functions and connections left unanalyzed because a budget was hit\n\nconnflow finds the connections of each function, their events and paths, and exports as facts the summaries of helpers and which functions only make in-memory conns. Rules read its result. A function with more basic blocks than -connflow.maxblocks is skipped, and a connection with more paths than the analysis budget is given up; both are reported here, so a skipped check is never silent.",
 	URL:        "https://github.com/teardownlint/teardown/blob/main/docs/design.md",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Result](),
-	FactTypes:  []analysis.Fact{new(Summary)},
+	FactTypes:  []analysis.Fact{new(Summary), new(InMemory)},
 }
 
 // A Summary is a function's effect on its conn-like parameters: for each,
@@ -117,6 +119,7 @@ func run(pass *analysis.Pass) (res any, err error) {
 		}
 	}()
 	funcs := buildSSA(pass, sel)
+	ps.findProducers(funcs)
 	for _, fn := range funcs {
 		current = fn
 		if m := ps.model(fn); m != nil && len(m.Conns) > 0 {
@@ -146,16 +149,21 @@ func run(pass *analysis.Pass) (res any, err error) {
 			pass.Report(analysis.Diagnostic{Pos: n.Pos, Category: "budget", Message: n.Message})
 		}
 	}
-	// Export summaries of named functions, in a deterministic order.
+	// Export the facts of named functions, in a deterministic order.
 	for _, fn := range funcs {
 		obj, ok := fn.Object().(*types.Func)
-		if !ok || fn.Parent() != nil || !sigHasConnLike(fn.Signature) {
+		if !ok || fn.Parent() != nil {
 			continue
 		}
-		if s := ps.summary(fn); s != nil {
-			if params := informative(s.Params); len(params) > 0 {
-				pass.ExportObjectFact(obj, &Summary{Params: params})
+		if sigHasConnLike(fn.Signature) {
+			if s := ps.summary(fn); s != nil {
+				if params := informative(s.Params); len(params) > 0 {
+					pass.ExportObjectFact(obj, &Summary{Params: params})
+				}
 			}
+		}
+		if r := ps.producedResults(fn); len(r) > 0 {
+			pass.ExportObjectFact(obj, &InMemory{Results: r})
 		}
 	}
 	return ps.result, nil
@@ -206,6 +214,10 @@ type pkgState struct {
 	// binds to one connection (say a conn and a bufio.Writer over it), so
 	// that the closure orders their events as one history.
 	sameConn map[*ssa.Function][]int
+	// producers are the package's in-memory producers and the results
+	// for which they are (inmemory.go); sockets memoizes holdsSocket.
+	producers map[*ssa.Function]map[int]bool
+	sockets   map[types.Type]bool
 }
 
 // model returns the model of fn, building it on first use. It returns nil

@@ -13,7 +13,8 @@ import (
 
 // SSA is built only where connections are. A function is worth building
 // when its signature has a conn-like parameter (it may be a helper that
-// other code calls with a conn, so it needs a summary) or when its body
+// other code calls with a conn, so it needs a summary) or a conn result
+// (it may make in-memory conns, an InMemory fact), or when its body
 // mentions a connection, a linger struct, a listener, a dialer or a
 // hijacker. Every other function keeps its declaration but loses its
 // body, so go/ssa treats it as external and spends nothing on it; a
@@ -209,7 +210,10 @@ func sigIsConnLike(info *types.Info, fd *ast.FuncDecl) bool {
 			return true
 		}
 	}
-	return false
+	// A conn result: the function may be an in-memory producer
+	// (inmemory.go), whose returns must be seen even when its body only
+	// mentions the concrete type it converts (return &pipe{}, nil).
+	return len(connResults(sig)) > 0
 }
 
 // SSA packages are shared. All passes of one load (one token.FileSet:

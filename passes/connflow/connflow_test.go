@@ -10,12 +10,13 @@ import (
 	"github.com/teardownlint/teardown/passes/connflow"
 )
 
-// TestFacts checks the summaries connflow exports for helpers: the
-// paths, as event kinds, along which each function treats its conn-like
-// parameters. analysistest also checks that the facts gob-encode
-// deterministically (its sanity check is on).
+// TestFacts checks the facts connflow exports for helpers: the
+// summaries (the paths, as event kinds, along which each function treats
+// its conn-like parameters) and the in-memory producers (inmem, and facts
+// through inmem's facts). analysistest also checks that the facts
+// gob-encode deterministically (its sanity check is on).
 func TestFacts(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), connflow.Analyzer, "facts")
+	analysistest.Run(t, analysistest.TestData(), connflow.Analyzer, "facts", "inmem")
 }
 
 type recorder struct{ errs []string }

@@ -30,8 +30,9 @@ type funcBuilder struct {
 	roots  map[ssa.Value]Origin
 	rootIx map[ssa.Value]int
 	conns  map[ssa.Value]*Conn // class representative -> conn
-	// noTeardown marks values from net.Pipe or a datagram Dial: they have
-	// a conn type but no TCP teardown.
+	// noTeardown marks values from net.Pipe, an in-memory producer
+	// (inmemory.go) or a datagram Dial: they have a conn type but no TCP
+	// teardown.
 	noTeardown map[ssa.Value]bool
 	accepted   map[ssa.Value]bool // values returned by Accept
 
@@ -231,7 +232,7 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 		case *ssa.Call:
 			if IsConnLike(in.Type()) && !b.tracked(in) {
 				b.root(in, FromCall, 0)
-				if datagramOrPipe(&t.Call) {
+				if datagramOrPipe(&t.Call) || b.ps.inMemoryCall(&t.Call, in.Index) {
 					b.noTeardown[in] = true
 				}
 				if n := calleeName(&t.Call); strings.HasPrefix(n, "Accept") || n == "Hijack" {
@@ -277,7 +278,7 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 			}
 		} else if IsConnLike(in.Type()) && !b.tracked(in) {
 			b.root(in, FromCall, 0)
-			if datagramOrPipe(&in.Call) {
+			if datagramOrPipe(&in.Call) || b.ps.inMemoryCall(&in.Call, 0) {
 				b.noTeardown[in] = true
 			}
 		}

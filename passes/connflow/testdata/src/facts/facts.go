@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"time"
+
+	"inmem"
 )
 
 func WriteAll(w io.Writer, b []byte) error { // want WriteAll:`effects\(0:w\)`
@@ -88,3 +90,29 @@ func Linger(c *net.TCPConn) { c.SetLinger(0) } // want Linger:`effects\(0:l\)`
 func Generic[C io.Writer](c C) { c.Write(nil) }
 
 func NoConn(x int) int { return x + 1 }
+
+// In-memory producers through another package's InMemory facts.
+
+func MemPipe() net.Conn { return inmem.Pipe() } // want MemPipe:`inmemory\(0\)`
+
+func MemDial(l *inmem.Listener) (net.Conn, error) { // want MemDial:`inmemory\(0\)`
+	c, err := l.Dial()
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func MemSecond() net.Conn { // want MemSecond:`inmemory\(0\)`
+	_, s := inmem.Pair()
+	return s
+}
+
+func MemOrDial(mem bool) (net.Conn, error) {
+	if mem {
+		return inmem.Pipe(), nil
+	}
+	return inmem.PipeOrDial("localhost:1")
+}
+
+func MemNone() net.Conn { return inmem.Nil() }

@@ -6,9 +6,13 @@ package fpclasses
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"sync"
+	"time"
+
+	"memnet"
 )
 
 // Class A: a wrapper returned by a helper together with the conn.
@@ -153,4 +157,214 @@ func reject(c *net.TCPConn) {
 	//teardown:abort shed load: reset the client so no TIME_WAIT piles up
 	c.SetLinger(0)
 	c.Close()
+}
+
+// Class C2: in-memory streams taken for sockets. A conn made by a function
+// that only returns in-memory streams (an end of net.Pipe, a value whose
+// type holds no socket) has no TCP teardown.
+func pipeServer() net.Conn {
+	c, s := net.Pipe()
+	go func() {
+		io.Copy(io.Discard, s)
+		s.Close()
+	}()
+	return c
+}
+
+// greet reads the server's greeting: then the conn is not one-way.
+func greet(c net.Conn) {
+	buf := make([]byte, 64)
+	c.Read(buf)
+}
+
+func talkPipe() {
+	c := pipeServer()
+	greet(c)
+	c.Write([]byte("QUIT\r\n"))
+	c.Close()
+}
+
+// A local in-memory listener whose Dial and Accept return a pipe-like
+// struct as a net.Conn.
+type memListener struct{ conns chan *memConn }
+
+type memConn struct {
+	in, out chan []byte
+	buf     []byte
+	peer    *memConn
+}
+
+var errClosed = errors.New("closed")
+
+func memPair() (*memConn, *memConn) {
+	a, b := make(chan []byte, 4), make(chan []byte, 4)
+	c, s := &memConn{in: a, out: b}, &memConn{in: b, out: a}
+	c.peer, s.peer = s, c
+	return c, s
+}
+
+func (l *memListener) Dial() (net.Conn, error) {
+	c, s := memPair()
+	l.conns <- s
+	return c, nil
+}
+
+func (l *memListener) Accept() (net.Conn, error) {
+	c, ok := <-l.conns
+	if !ok {
+		return nil, errClosed
+	}
+	return c, nil
+}
+
+func (l *memListener) Close() error   { close(l.conns); return nil }
+func (l *memListener) Addr() net.Addr { return memAddr{} }
+
+func (m *memConn) Read(b []byte) (int, error) {
+	if len(m.buf) == 0 {
+		buf, ok := <-m.in
+		if !ok {
+			return 0, io.EOF
+		}
+		m.buf = buf
+	}
+	n := copy(b, m.buf)
+	m.buf = m.buf[n:]
+	return n, nil
+}
+
+func (m *memConn) Write(b []byte) (int, error) {
+	m.out <- append([]byte(nil), b...)
+	return len(b), nil
+}
+
+func (m *memConn) Close() error                     { close(m.out); return nil }
+func (m *memConn) LocalAddr() net.Addr              { return memAddr{} }
+func (m *memConn) RemoteAddr() net.Addr             { return memAddr{} }
+func (m *memConn) SetDeadline(time.Time) error      { return nil }
+func (m *memConn) SetReadDeadline(time.Time) error  { return nil }
+func (m *memConn) SetWriteDeadline(time.Time) error { return nil }
+
+type memAddr struct{}
+
+func (memAddr) Network() string { return "mem" }
+func (memAddr) String() string  { return "mem" }
+
+func talkMem(l *memListener) {
+	c, err := l.Dial()
+	if err != nil {
+		return
+	}
+	greet(c)
+	c.Write([]byte("QUIT\r\n"))
+	c.Close()
+}
+
+func serveMem(l *memListener) {
+	c, err := l.Accept()
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	c.Write([]byte("220 ready\r\n"))
+}
+
+// A stream over a multiplexed channel (like x/crypto/ssh's chanConn over
+// an ssh.Channel, or a yamux stream): channels and an io.ReadWriteCloser
+// are no socket.
+type chanConn struct {
+	io.ReadWriteCloser
+	done         chan struct{}
+	laddr, raddr net.Addr
+}
+
+func (c *chanConn) LocalAddr() net.Addr              { return c.laddr }
+func (c *chanConn) RemoteAddr() net.Addr             { return c.raddr }
+func (c *chanConn) SetDeadline(time.Time) error      { return nil }
+func (c *chanConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *chanConn) SetWriteDeadline(time.Time) error { return nil }
+
+func openStream(ch io.ReadWriteCloser) (net.Conn, error) {
+	if ch == nil {
+		return nil, errClosed
+	}
+	return &chanConn{ReadWriteCloser: ch, done: make(chan struct{})}, nil
+}
+
+func talkStream(ch io.ReadWriteCloser) {
+	c, err := openStream(ch)
+	if err != nil {
+		return
+	}
+	greet(c)
+	c.Write([]byte("QUIT\r\n"))
+	c.Close()
+}
+
+// An in-memory listener in another package: its fact says so.
+func talkMemnet(l *memnet.Listener) {
+	c, err := l.Dial()
+	if err != nil {
+		return
+	}
+	greet(c)
+	c.Write([]byte("QUIT\r\n"))
+	c.Close()
+}
+
+// Class C2 controls: a socket behind the same shapes is still reported.
+func dialServer(addr string) (net.Conn, error) {
+	return net.Dial("tcp", addr)
+}
+
+func talkDialed(addr string) {
+	c, err := dialServer(addr)
+	if err != nil {
+		return
+	}
+	greet(c)
+	c.Write([]byte("QUIT\r\n"))
+	c.Close() // want `conn is closed after a write`
+}
+
+// A wrapper that embeds a net.Conn may hold a socket.
+type countingConn struct {
+	net.Conn
+	n int
+}
+
+func dialCounting(addr string) (net.Conn, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &countingConn{Conn: c}, nil
+}
+
+func talkCounting(addr string) {
+	c, err := dialCounting(addr)
+	if err != nil {
+		return
+	}
+	greet(c)
+	c.Write([]byte("QUIT\r\n"))
+	c.Close() // want `conn is closed after a write`
+}
+
+// A pipe on one path, a socket on the other.
+func pipeOrDial(addr string) (net.Conn, error) {
+	if addr == "" {
+		return pipeServer(), nil
+	}
+	return net.Dial("tcp", addr)
+}
+
+func talkEither(addr string) {
+	c, err := pipeOrDial(addr)
+	if err != nil {
+		return
+	}
+	greet(c)
+	c.Write([]byte("QUIT\r\n"))
+	c.Close() // want `conn is closed after a write`
 }
