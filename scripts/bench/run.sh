@@ -67,7 +67,8 @@
 # Environment:
 #   BENCH_DIR     scratch directory, outside the repository (default ${TMPDIR:-/tmp}/teardown-bench)
 #   BENCH_RUNS_<tool>="W N"  per-tool override of warm-up and measured runs,
-#                 e.g. BENCH_RUNS_staticcheck="0 1" (staticcheck is slow)
+#                 e.g. BENCH_RUNS_staticcheck="0 1" (staticcheck is slow);
+#                 a dash in the tool's name becomes _ (BENCH_RUNS_gcl_teardown)
 #   TEARDOWN_FLAGS extra flags for teardown (e.g. -connflow.maxblocks=2000)
 # Results accumulate in scratch/results.tsv (one line per run); a new run
 # of a tool on a corpus replaces that pair's earlier lines.
@@ -331,7 +332,7 @@ runcorpus() {
 }
 
 runs() {
-	local v="BENCH_RUNS_$1"
+	local v="BENCH_RUNS_${1//-/_}" # gcl-teardown: BENCH_RUNS_gcl_teardown
 	if [ -n "${!v:-}" ]; then echo "${!v}"; else echo "$warmup $n"; fi
 }
 

@@ -24,8 +24,8 @@ func flush(addr string) {
 
 // gliderlabs/ssh tcpip.go:56-65: each copy goroutine fully closes the
 // dialed conn while its sibling may still be reading the destination's
-// reply. Not reported since 7b560c7 (a Close inside a goroutine is judged
-// where its code is).
+// reply. Not reported from 7b560c7 (a Close inside a goroutine is judged
+// where its code is) to 5d4c017, which reports it again.
 func forward(src io.ReadWriteCloser, dest string) {
 	dconn, err := net.Dial("tcp", dest)
 	if err != nil {
@@ -43,7 +43,8 @@ func forward(src io.ReadWriteCloser, dest string) {
 	}()
 }
 
-// goproxy https.go:321-331: the same, with a join in the parent.
+// goproxy https.go:321-331: the same, with a join in the parent. Reported
+// again since 5d4c017, like forward.
 func tunnel(client io.ReadWriteCloser, dest string) {
 	target, err := net.Dial("tcp", dest)
 	if err != nil {
