@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"reflect"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 
@@ -275,6 +276,27 @@ func (ps *pkgState) summary(fn *ssa.Function) *Summary {
 	return s
 }
 
+// params counts the parameters among the conn's values.
+func (c *Conn) params() int {
+	n := 0
+	for _, v := range c.Values {
+		if _, ok := v.(*ssa.Parameter); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// connOfValue returns the conn one of whose values is v, or nil.
+func (f *Func) connOfValue(v ssa.Value) *Conn {
+	for _, c := range f.Conns {
+		if slices.Contains(c.Values, v) {
+			return c
+		}
+	}
+	return nil
+}
+
 // summarize turns the paths to the function's returns into a Summary.
 func (f *Func) summarize() *Summary {
 	s := &Summary{}
@@ -294,7 +316,9 @@ func (f *Func) summarize() *Summary {
 			set = map[string]bool{}
 			byIndex[key] = set
 		}
-		if c.Escaped != "" || c.Overflow {
+		if c.Escaped != "" || c.Overflow || c.Origin == FromParam && c.params() > 1 {
+			// Two parameters merged into one conn (by a phi): what
+			// happens to it happens to either, so to neither for sure.
 			set[string(Escape)] = true
 			continue
 		}
@@ -309,7 +333,17 @@ func (f *Func) summarize() *Summary {
 	for i, p := range fn.Params {
 		if IsConnLike(p.Type()) {
 			if _, ok := byIndex[[2]int{0, i}]; !ok {
-				byIndex[[2]int{0, i}] = map[string]bool{"": true}
+				// Not a conn of its own: untouched, or merged (by a
+				// phi) with a value the function did not receive, such
+				// as a field load or another parameter. What happens to
+				// the merged value may not happen to the parameter, and
+				// the other way round: it is handed on, as far as the
+				// caller can know.
+				path := ""
+				if f.connOfValue(p) != nil {
+					path = string(Escape)
+				}
+				byIndex[[2]int{0, i}] = map[string]bool{path: true}
 			}
 		}
 	}

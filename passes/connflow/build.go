@@ -216,41 +216,64 @@ func sigIsConnLike(info *types.Info, fd *ast.FuncDecl) bool {
 	return len(connResults(sig)) > 0
 }
 
-// SSA packages are shared. All passes of one load (one token.FileSet:
-// one run of a driver over a package graph) build into one ssa.Program,
-// so that an imported package gets its SSA members once, rather than
-// once for every package that imports it: creating them was most of what
-// connflow allocated (docs/performance.md). A package's own pass creates
-// it, with the selected functions built and its other functions
-// declared; an importer creates, as members from type information only,
-// the imports that no pass has created (they had nothing to build).
+// SSA packages are shared. Passes of one load (one token.FileSet: one
+// run of a driver over a package graph) build into a shared ssa.Program,
+// so that an imported package gets its SSA members once per program,
+// rather than once for every package that imports it: creating them was
+// most of what connflow allocated (docs/performance.md). A package's own
+// pass creates it, with the selected functions built and its other
+// functions declared; an importer creates, as members from type
+// information only, the imports that the program does not hold yet.
 // go/ssa allows no concurrent package creation while a package is being
 // built, so creating and building are serialized; the models, the bulk
 // of the work, are built outside the lock from SSA that no longer
 // changes.
+//
+// A program serves at most MaxShare packages, if MaxShare > 0; then a
+// fresh one takes its place. Results point into their program. The
+// standalone checker keeps every result to the end of the run anyway, so
+// there one program serves all (MaxShare 0: no limit). A driver that
+// frees each package's results once its analysis is done (golangci-lint)
+// can free a program only when every package it served is done, so there
+// one program for the whole run would keep all their SSA alive to the
+// end; the golangci-lint plugin sets MaxShare (analyzer/plugin.go).
 var shared struct {
 	sync.Mutex
-	progs map[*token.FileSet]*ssa.Program
+	progs map[*token.FileSet]*sharedProg
 }
 
-// program returns the shared program of pass's load, or a program of its
-// own when the load's program already holds pass.Pkg (the package is
-// analyzed a second time, as a test of the fast path does). shared must
-// be locked.
+type sharedProg struct {
+	prog   *ssa.Program
+	served int
+}
+
+// MaxShare is how many packages one SSA program serves (0: no limit).
+// Measured on caddy (docs/performance.md): under golangci-lint 16 keeps
+// peak RSS at the SSA floor's, and no limit costs 1.28× of it; in the
+// standalone checker no limit is the fastest and smallest (16: +4% wall,
+// +6% RSS).
+var MaxShare = 0
+
+// program returns the program pass builds into: the load's shared
+// program, or a new one when the shared one is full (which the new one
+// replaces) or already holds pass.Pkg (the package is analyzed a second
+// time, as a test of the fast path does). shared must be locked.
 func program(pass *analysis.Pass) *ssa.Program {
-	prog := shared.progs[pass.Fset]
-	if prog != nil && prog.Package(pass.Pkg) == nil {
-		return prog
+	sp := shared.progs[pass.Fset]
+	full := sp != nil && MaxShare > 0 && sp.served >= MaxShare
+	if sp != nil && !full && sp.prog.Package(pass.Pkg) == nil {
+		sp.served++
+		return sp.prog
 	}
 	// BareInits: the package initializer does not call its imports' inits,
 	// so only the imports the built code refers to need SSA packages.
 	fresh := ssa.NewProgram(pass.Fset, ssa.BareInits)
 	fresh.SetNoReturn(isNoReturn)
-	if prog == nil {
+	if sp == nil || full {
 		if shared.progs == nil {
-			shared.progs = map[*token.FileSet]*ssa.Program{}
+			shared.progs = map[*token.FileSet]*sharedProg{}
 		}
-		shared.progs[pass.Fset] = fresh
+		shared.progs[pass.Fset] = &sharedProg{prog: fresh, served: 1}
 	}
 	return fresh
 }

@@ -116,3 +116,27 @@ func MemOrDial(mem bool) (net.Conn, error) {
 }
 
 func MemNone() net.Conn { return inmem.Nil() }
+
+// A parameter merged (by a phi) with a field load or with another
+// parameter is handed on: what happens to the merged value may not happen
+// to it. Neither function exports a fact for it.
+type holder struct{ c net.Conn }
+
+var swap func(*holder)
+
+func MergedWithField(c net.Conn) {
+	h := &holder{c: c}
+	if swap != nil {
+		swap(h)
+		c = h.c
+	}
+	c.Close()
+}
+
+func EitherClose(a, b net.Conn, first bool) {
+	c := a
+	if !first {
+		c = b
+	}
+	c.Close()
+}

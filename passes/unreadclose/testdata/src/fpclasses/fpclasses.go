@@ -4,6 +4,7 @@
 package fpclasses
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"net"
@@ -225,4 +226,45 @@ func peekEither(addr string) {
 	buf := make([]byte, 5)
 	c.Read(buf)
 	c.Close() // want `conn is closed after a read`
+}
+
+// Class I: a helper that, on one path, replaces its conn parameter with a
+// field it stored it in (x/net/http2's newClientConn after a test hook).
+// The phi merges the parameter with a field load, so the helper's
+// summary of the parameter is "handed on", not "untouched": its
+// goroutine reads the conn until it is closed.
+type clientConn struct {
+	tconn net.Conn
+	br    *bufio.Reader
+}
+
+var clientHook func(*clientConn)
+
+func newClientConn(c net.Conn) *clientConn {
+	cc := &clientConn{tconn: c}
+	if clientHook != nil {
+		clientHook(cc)
+		c = cc.tconn
+	}
+	cc.br = bufio.NewReader(c)
+	go cc.readLoop()
+	return cc
+}
+
+func (cc *clientConn) readLoop() {
+	for {
+		if _, err := cc.br.ReadByte(); err != nil {
+			return
+		}
+	}
+}
+
+func servePreface(l net.Listener) {
+	conn, err := l.Accept()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	bufio.NewReader(conn).ReadString('\n')
+	newClientConn(conn)
 }
