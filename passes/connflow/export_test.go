@@ -7,3 +7,13 @@ func PanicOn(name string) func() {
 	panicOn = name
 	return func() { panicOn = old }
 }
+
+// ForgetPrograms drops the shared SSA programs, as if a new load began:
+// a benchmark that analyzes the same packages again measures the shared
+// path, not the program of its own that a second analysis of a package
+// gets.
+func ForgetPrograms() {
+	shared.Lock()
+	shared.progs = nil
+	shared.Unlock()
+}

@@ -197,6 +197,11 @@ func countIn(s []string, m map[string]bool) int {
 // packages that which accepts) and compares.
 func compare(t testing.TB, pkgs []*packages.Package, which func(*analysis.Pass) bool) (fast, full outcome) {
 	t.Helper()
+	// Each analysis as a fresh run, building into shared SSA programs
+	// (build.go); the full run gets programs of its own for the packages
+	// the fast run already built (as any second analysis of a package in
+	// one load does), so the comparison also covers that path.
+	connflow.ForgetPrograms()
 	fast = analyze(t, pkgs)
 	restore := fullSSA(which)
 	full = analyze(t, pkgs)
@@ -349,6 +354,7 @@ func BenchmarkConnflow(b *testing.B) {
 				defer fullSSA(nil)()
 			}
 			for b.Loop() {
+				connflow.ForgetPrograms() // each iteration as a fresh run
 				if _, err := checker.Analyze([]*analysis.Analyzer{connflow.Analyzer}, pkgs, &checker.Options{}); err != nil {
 					b.Fatal(err)
 				}
