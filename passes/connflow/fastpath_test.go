@@ -362,3 +362,32 @@ func BenchmarkConnflow(b *testing.B) {
 		})
 	}
 }
+
+// TestShareLimit: how many packages share an SSA program
+// (connflow.MaxShare: no limit standalone, 16 under golangci-lint) changes
+// nothing that is reported or exported. With a limit of 1 every package
+// gets a program of its own, and the imports it refers to are created
+// again in each.
+func TestShareLimit(t *testing.T) {
+	defer func(old int) { connflow.MaxShare = old }(connflow.MaxShare)
+	trees := loadTestdata(t)
+	if !testing.Short() {
+		trees = append(trees, loadStd(t, "net/http", "net/smtp", "crypto/tls"))
+	}
+	var n int
+	for _, pkgs := range trees {
+		connflow.MaxShare = 0
+		connflow.ForgetPrograms()
+		shared := analyze(t, pkgs)
+		connflow.MaxShare = 1
+		connflow.ForgetPrograms()
+		own := analyze(t, pkgs)
+		same(t, "diagnostics", shared.diags, own.diags)
+		same(t, "analysis errors", shared.errs, own.errs)
+		same(t, "connflow facts", shared.facts, own.facts)
+		n += len(shared.diags) + len(shared.facts)
+	}
+	if n < 100 {
+		t.Errorf("only %d diagnostics and facts compared: is the testdata loaded?", n)
+	}
+}
