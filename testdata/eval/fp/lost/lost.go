@@ -64,3 +64,37 @@ func tunnel(client io.ReadWriteCloser, dest string) {
 	}()
 	wg.Wait()
 }
+
+// gliderlabs/ssh tcpip.go:149-167 (remote forwarding): the same copy
+// goroutines, started by a goroutine that the accepting function starts.
+// Never reported since 7b560c7: in the starting goroutine the conn is a
+// captured variable, which that closure does not own, and the accepting
+// function sees the closure only through its summary, which does not
+// keep the nested go statements apart.
+type opener interface {
+	Open() (io.ReadWriteCloser, error)
+}
+
+func remoteForward(ln net.Listener, o opener) {
+	c, err := ln.Accept()
+	if err != nil {
+		return
+	}
+	go func() {
+		ch, err := o.Open()
+		if err != nil {
+			c.Close()
+			return
+		}
+		go func() {
+			defer ch.Close()
+			defer c.Close()
+			io.Copy(ch, c)
+		}()
+		go func() { // OK writeclose: c is closed while the other goroutine may still be copying from it
+			defer ch.Close()
+			defer c.Close()
+			io.Copy(c, ch)
+		}()
+	}()
+}
