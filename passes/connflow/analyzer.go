@@ -316,9 +316,10 @@ func (f *Func) summarize() *Summary {
 			set = map[string]bool{}
 			byIndex[key] = set
 		}
+		// Handed on: escaped, given up on, or two parameters merged into
+		// one conn by a phi (what happens to it happens to either, so to
+		// neither for sure).
 		if c.Escaped != "" || c.Overflow || c.Origin == FromParam && c.params() > 1 {
-			// Two parameters merged into one conn (by a phi): what
-			// happens to it happens to either, so to neither for sure.
 			set[string(Escape)] = true
 			continue
 		}

@@ -56,9 +56,29 @@ func selectFuncs(pass *analysis.Pass) *selection {
 		}
 	}
 	sort.Slice(decls, func(i, j int) bool { return decls[i].pos < decls[j].pos })
+	// declAt returns the function declaration around p, or nil.
+	declAt := func(p token.Pos) *ast.FuncDecl {
+		i := sort.Search(len(decls), func(i int) bool { return decls[i].end > p })
+		if i < len(decls) && decls[i].pos <= p {
+			return decls[i].decl
+		}
+		return nil
+	}
 	var initPos []token.Pos // conn mentions outside any function
 	memo := map[types.Type]bool{}
 	testFiles := map[*token.File]bool{}
+	// mention selects the function around p, or keeps the package-level
+	// initializer around it.
+	mention := func(p token.Pos) {
+		if !Tests && inTestFile(pass.Fset, p, testFiles) {
+			return
+		}
+		if d := declAt(p); d != nil {
+			sel.decls[d] = true
+		} else {
+			initPos = append(initPos, p)
+		}
+	}
 	// A conn, listener, dialer or hijacker type can only appear in a
 	// package that imports net (directly or not); a linger struct only
 	// where syscall or x/sys/unix is imported. Elsewhere the walk over
@@ -76,16 +96,7 @@ func selectFuncs(pass *analysis.Pass) *selection {
 		if !m {
 			continue
 		}
-		p := expr.Pos()
-		if !Tests && inTestFile(pass.Fset, p, testFiles) {
-			continue
-		}
-		i := sort.Search(len(decls), func(i int) bool { return decls[i].end > p })
-		if i < len(decls) && decls[i].pos <= p {
-			sel.decls[decls[i].decl] = true
-		} else {
-			initPos = append(initPos, p)
-		}
+		mention(expr.Pos())
 	}
 	// SetLinger is judged at the call whatever the receiver's type (a type
 	// parameter, a named interface): functions that call it are built.
@@ -93,16 +104,7 @@ func selectFuncs(pass *analysis.Pass) *selection {
 		if selection.Obj().Name() != "SetLinger" {
 			continue
 		}
-		p := se.Pos()
-		if !Tests && inTestFile(pass.Fset, p, testFiles) {
-			continue
-		}
-		i := sort.Search(len(decls), func(i int) bool { return decls[i].end > p })
-		if i < len(decls) && decls[i].pos <= p {
-			sel.decls[decls[i].decl] = true
-		} else {
-			initPos = append(initPos, p)
-		}
+		mention(se.Pos())
 	}
 	sel.initKeep = func(e ast.Expr) bool {
 		for _, p := range initPos {
@@ -124,9 +126,8 @@ func selectFuncs(pass *analysis.Pass) *selection {
 		}
 	}
 	kept := func(p token.Pos) bool {
-		i := sort.Search(len(decls), func(i int) bool { return decls[i].end > p })
-		if i < len(decls) && decls[i].pos <= p {
-			return sel.decls[decls[i].decl]
+		if d := declAt(p); d != nil {
+			return sel.decls[d]
 		}
 		for _, sp := range initSpans {
 			if sp[0] <= p && p < sp[1] {
