@@ -1,8 +1,8 @@
 package analyzer
 
 import (
-	"flag"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,10 +11,6 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/teardownlint/teardown/passes/connflow"
-	"github.com/teardownlint/teardown/passes/directives"
-	"github.com/teardownlint/teardown/passes/lingerblock"
-	"github.com/teardownlint/teardown/passes/lingerzero"
-	"github.com/teardownlint/teardown/passes/unflushedclose"
 	"github.com/teardownlint/teardown/passes/unreadclose"
 	"github.com/teardownlint/teardown/passes/writeclose"
 )
@@ -116,10 +112,6 @@ func New(raw any) (register.LinterPlugin, error) {
 		return nil, fmt.Errorf("teardown settings: %w", err)
 	}
 	p := &plugin{settings: s, disabled: map[string]bool{}}
-	// golangci-lint frees each package's results once the package is
-	// done; connflow's SSA programs can go with them only if each serves
-	// a few packages (docs/performance.md, "Under golangci-lint").
-	connflow.MaxShare = gclMaxShare
 	var known []string
 	for _, a := range Analyzers() {
 		known = append(known, a.Name)
@@ -138,9 +130,12 @@ func New(raw any) (register.LinterPlugin, error) {
 	return p, nil
 }
 
-// BuildAnalyzers returns the analyzers of Analyzers, configured by the
-// settings, minus the disabled ones: the rules, the directives analyzer
-// and connflow.
+// BuildAnalyzers returns a fresh suite (NewSuite), configured by the
+// settings, minus the disabled analyzers: the rules, the directives
+// analyzer and connflow. golangci-lint frees each package's results once
+// the package is done; connflow's SSA programs can go with them only if
+// each serves a few packages, so its MaxShare is gclMaxShare
+// (docs/performance.md, "Under golangci-lint").
 //
 // A disabled analyzer is left out of the list, so golangci-lint reports
 // none of its findings, but it still runs when another one requires it
@@ -148,23 +143,10 @@ func New(raw any) (register.LinterPlugin, error) {
 // rule), so that //teardown:ignore directives naming a disabled rule are
 // judged as they are by go vet -vettool with -RULE=false, where the rule
 // also runs as a dependency and only its findings are dropped.
-//
-// The rules with flags are fresh analyzers (writeclose.New,
-// unreadclose.New): one plugin instance never changes another's, nor the
-// package-level analyzers cmd/teardown uses. connflow has one analyzer per
-// process and its flags are package variables, so every BuildAnalyzers
-// sets all of them, given or default: the last plugin instance built wins
-// (golangci-lint builds one).
 func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	rules := []*analysis.Analyzer{
-		writeclose.New(),
-		unreadclose.New(),
-		unflushedclose.Analyzer,
-		lingerzero.Analyzer,
-		lingerblock.Analyzer,
-	}
-	dir := directives.New(rules...)
-	all := append(slices.Clone(rules), dir, connflow.Analyzer)
+	cfg := connflow.DefaultConfig()
+	cfg.MaxShare = gclMaxShare
+	all := NewSuite(cfg)
 	if err := applyFlags(all, p.settings.flagValues()); err != nil {
 		return nil, err
 	}
@@ -177,26 +159,17 @@ func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	return out, nil
 }
 
-// applyFlags sets every flag of the analyzers to its value in values, or
-// to its default.
+// applyFlags sets the flags of the analyzers named in values (analyzer
+// name -> flag name -> value) through Flags.Set, as every other driver
+// does.
 func applyFlags(as []*analysis.Analyzer, values map[string]map[string]string) error {
 	for _, a := range as {
-		var err error
-		a.Flags.VisitAll(func(f *flag.Flag) {
-			v, ok := values[a.Name][f.Name]
-			if !ok {
-				v = f.DefValue
-			}
-			if e := a.Flags.Set(f.Name, v); e != nil && err == nil {
-				err = fmt.Errorf("teardown settings: %s.%s: %w", a.Name, f.Name, e)
-			}
-		})
-		if err != nil {
-			return err
-		}
-		for name := range values[a.Name] {
+		for _, name := range slices.Sorted(maps.Keys(values[a.Name])) {
 			if a.Flags.Lookup(name) == nil {
 				return fmt.Errorf("internal error: teardown settings: %s has no flag %q", a.Name, name)
+			}
+			if err := a.Flags.Set(name, values[a.Name][name]); err != nil {
+				return fmt.Errorf("teardown settings: %s.%s: %w", a.Name, name, err)
 			}
 		}
 	}

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/teardownlint/teardown/analyzer"
-	"github.com/teardownlint/teardown/internal/lint"
+	"github.com/teardownlint/teardown/internal/suite"
 	"github.com/teardownlint/teardown/passes/connflow"
 	"github.com/teardownlint/teardown/passes/directives"
 	"github.com/teardownlint/teardown/passes/unreadclose"
@@ -100,32 +100,42 @@ func TestDefaults(t *testing.T) {
 			t.Errorf("default connflow.tests = %q, want false", v)
 		}
 	}
-	if !slices.Equal(names(analyzer.Rules()), lint.Names) {
-		t.Errorf("analyzer.Rules() = %v, lint.Names = %v", names(analyzer.Rules()), lint.Names)
+	if !slices.Equal(names(analyzer.Rules()), suite.Names()) {
+		t.Errorf("analyzer.Rules() = %v, suite.Names() = %v", names(analyzer.Rules()), suite.Names())
 	}
 }
 
-// TestConnflowFlags: connflow's flags are process-wide (one analyzer,
-// package variables); each plugin instance sets all of them, so an absent
-// setting means the default again, not what an earlier instance set.
+// TestConnflowFlags: the plugin's connflow is its own (the rules it
+// returns require it, not the package-level one), configured by the
+// settings; the package-level connflow and a second plugin instance keep
+// their defaults.
 func TestConnflowFlags(t *testing.T) {
 	as := mustBuild(t, map[string]any{"connflow": map[string]any{"tests": true, "maxblocks": 10}})
 	cf := find(as, "connflow")
-	if cf != connflow.Analyzer {
-		t.Fatalf("connflow is not the package-level analyzer the rules require")
+	if cf == connflow.Analyzer {
+		t.Fatalf("the plugin returned the package-level connflow analyzer; it must make its own")
 	}
-	if v := flagValue(t, cf, "tests"); v != "true" || !connflow.Tests {
-		t.Errorf("connflow.tests = %s (connflow.Tests = %v), want true", v, connflow.Tests)
+	for _, name := range suite.Names() {
+		if r := find(as, name); len(r.Requires) != 1 || r.Requires[0] != cf {
+			t.Errorf("%s does not require the plugin's connflow", name)
+		}
+	}
+	if v := flagValue(t, cf, "tests"); v != "true" {
+		t.Errorf("connflow.tests = %s, want true", v)
 	}
 	if v := flagValue(t, cf, "maxblocks"); v != "10" {
 		t.Errorf("connflow.maxblocks = %s, want 10", v)
 	}
-	mustBuild(t, nil)
-	if v := flagValue(t, cf, "tests"); v != "false" || connflow.Tests {
-		t.Errorf("after a plugin without settings: connflow.tests = %s, want the default false", v)
-	}
-	if v := flagValue(t, cf, "maxblocks"); v != strconv.Itoa(connflow.MaxBlocks) {
-		t.Errorf("after a plugin without settings: connflow.maxblocks = %s, want the default %d", v, connflow.MaxBlocks)
+	for what, a := range map[string]*analysis.Analyzer{
+		"the package-level connflow":      connflow.Analyzer,
+		"a plugin instance with defaults": find(mustBuild(t, nil), "connflow"),
+	} {
+		if v := flagValue(t, a, "tests"); v != "false" {
+			t.Errorf("%s: connflow.tests = %s, want the default false", what, v)
+		}
+		if v := flagValue(t, a, "maxblocks"); v != strconv.Itoa(connflow.MaxBlocks) {
+			t.Errorf("%s: connflow.maxblocks = %s, want the default %d", what, v, connflow.MaxBlocks)
+		}
 	}
 	if _, err := build(t, map[string]any{"connflow": map[string]any{"maxblocks": "many"}}); err == nil {
 		t.Errorf("maxblocks: many was accepted")
@@ -187,8 +197,8 @@ func TestDirectivesRequiresOurRules(t *testing.T) {
 		if d == directives.Analyzer {
 			t.Fatalf("the plugin returned the package-level directives analyzer, which requires the package-level rules")
 		}
-		if got := names(d.Requires); !slices.Equal(got, lint.Names) {
-			t.Errorf("directives requires %v, want %v", got, lint.Names)
+		if got := names(d.Requires); !slices.Equal(got, suite.Names()) {
+			t.Errorf("directives requires %v, want %v", got, suite.Names())
 		}
 		for _, r := range d.Requires {
 			if a := find(as, r.Name); a != nil && a != r {
@@ -208,8 +218,8 @@ func TestDisable(t *testing.T) {
 		t.Errorf("analyzers %v, want %v", got, want)
 	}
 	as = mustBuild(t, map[string]any{"disable": []any{"directives", "connflow"}})
-	if got := names(as); !slices.Equal(got, lint.Names) {
-		t.Errorf("disable directives, connflow: analyzers %v, want %v", got, lint.Names)
+	if got := names(as); !slices.Equal(got, suite.Names()) {
+		t.Errorf("disable directives, connflow: analyzers %v, want %v", got, suite.Names())
 	}
 }
 

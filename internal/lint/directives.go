@@ -3,6 +3,7 @@ package lint
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -33,14 +34,22 @@ type Directive struct {
 
 const prefix = "//teardown:"
 
-// Verbs are the known directive verbs.
-var Verbs = map[string]string{
-	"ignore": "suppresses the named rules' findings on this line or the next",
-	"abort":  "states why an abortive close (SetLinger(0), SO_LINGER {1, 0}) is intended",
+// verbs returns the directive verbs the rules know: ignore, then those
+// the rules honour (Doc.Verb), in the rules' order.
+func verbs(rules []string) []string {
+	out := []string{"ignore"}
+	for _, r := range rules {
+		if d := Rule(r); d != nil && d.Verb != nil && !slices.Contains(out, d.Verb.Name) {
+			out = append(out, d.Verb.Name)
+		}
+	}
+	return out
 }
 
-// ParseDirectives returns the teardown directives of the files, in order.
-func ParseDirectives(fset *token.FileSet, files []*ast.File) []*Directive {
+// ParseDirectives returns the teardown directives of the files, in order,
+// judged against the known rules (in the order their names are listed
+// in messages).
+func ParseDirectives(fset *token.FileSet, files []*ast.File, rules []string) []*Directive {
 	var out []*Directive
 	for _, f := range files {
 		var codeLines map[int]bool // lines on which a statement or declaration ends
@@ -52,7 +61,7 @@ func ParseDirectives(fset *token.FileSet, files []*ast.File) []*Directive {
 				if codeLines == nil {
 					codeLines = endLines(fset, f)
 				}
-				d := parseDirective(fset, c)
+				d := parseDirective(fset, c, rules)
 				d.Trailing = codeLines[d.Line]
 				out = append(out, d)
 			}
@@ -61,6 +70,8 @@ func ParseDirectives(fset *token.FileSet, files []*ast.File) []*Directive {
 	return out
 }
 
+// endLines returns the lines on which a statement, declaration, spec or
+// field of f ends: a directive on such a line trails code.
 func endLines(fset *token.FileSet, f *ast.File) map[int]bool {
 	lines := map[int]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -75,15 +86,17 @@ func endLines(fset *token.FileSet, f *ast.File) map[int]bool {
 	return lines
 }
 
-func parseDirective(fset *token.FileSet, c *ast.Comment) *Directive {
+// parseDirective parses the directive comment c.
+func parseDirective(fset *token.FileSet, c *ast.Comment, rules []string) *Directive {
 	p := fset.Position(c.Pos())
-	d := ParseDirectiveText(c.Text)
+	d := ParseDirectiveText(c.Text, rules)
 	d.Pos, d.Filename, d.Line = c.Pos(), p.Filename, p.Line
 	return d
 }
 
-// ParseDirectiveText parses the text of one //teardown: comment.
-func ParseDirectiveText(text string) *Directive {
+// ParseDirectiveText parses the text of one //teardown: comment, judged
+// against the known rules.
+func ParseDirectiveText(text string, rules []string) *Directive {
 	d := &Directive{}
 	fields := strings.Fields(strings.TrimPrefix(text, prefix))
 	if len(fields) == 0 {
@@ -92,23 +105,13 @@ func ParseDirectiveText(text string) *Directive {
 	}
 	d.Verb = fields[0]
 	rest := fields[1:]
-	switch d.Verb {
-	case "ignore":
-		if len(rest) == 0 {
-			d.Malformed = "malformed teardown directive: //teardown:ignore needs the rules to ignore and a reason"
+	switch {
+	case d.Verb == "ignore":
+		if rest, d.Malformed = d.parseRules(rest, rules); d.Malformed != "" {
 			return d
 		}
-		d.Rules = strings.Split(rest[0], ",")
-		rest = rest[1:]
-		for _, r := range d.Rules {
-			if !KnownRule(r) {
-				d.Malformed = "malformed teardown directive: unknown rule " + quote(r) + " (known: " + strings.Join(Names, ", ") + ")"
-				return d
-			}
-		}
-	case "abort":
-	default:
-		d.Malformed = "malformed teardown directive: unknown verb " + quote(d.Verb) + " (want ignore or abort)"
+	case !slices.Contains(verbs(rules), d.Verb):
+		d.Malformed = "malformed teardown directive: unknown verb " + quote(d.Verb) + " (want " + strings.Join(verbs(rules), " or ") + ")"
 		return d
 	}
 	d.Reason = strings.Join(rest, " ")
@@ -118,6 +121,32 @@ func ParseDirectiveText(text string) *Directive {
 	return d
 }
 
+// parseRules reads the rule list of an ignore directive from its words:
+// RULE or RULE,RULE,... (a space after a comma is allowed). It returns
+// the words after the list, and what is wrong with the list, if anything.
+func (d *Directive) parseRules(words, rules []string) (rest []string, malformed string) {
+	if len(words) == 0 {
+		return nil, "malformed teardown directive: //teardown:ignore needs the rules to ignore and a reason"
+	}
+	list := words[0]
+	words = words[1:]
+	for len(words) > 0 && (strings.HasSuffix(list, ",") || strings.HasPrefix(words[0], ",")) {
+		list += words[0]
+		words = words[1:]
+	}
+	d.Rules = strings.Split(list, ",")
+	for _, r := range d.Rules {
+		switch {
+		case r == "":
+			return nil, "malformed teardown directive: empty rule name in the list " + quote(list) + " (want RULE or RULE,RULE)"
+		case !slices.Contains(rules, r):
+			return nil, "malformed teardown directive: unknown rule " + quote(r) + " (known: " + strings.Join(rules, ", ") + ")"
+		}
+	}
+	return words, ""
+}
+
+// quote returns s in double quotes.
 func quote(s string) string { return "\"" + s + "\"" }
 
 // Covers reports whether the directive applies to a finding at position p:
@@ -148,28 +177,13 @@ var registry = struct {
 	rules map[string]*Doc
 }{rules: map[string]*Doc{}}
 
+// register makes a rule's documentation known by its name: to directives
+// (which rules an ignore may name, which verbs exist), `teardown help`
+// and docs/.
 func register(d *Doc) {
 	registry.Lock()
 	defer registry.Unlock()
 	registry.rules[d.Name] = d
-}
-
-// Names are teardown's rule names. They are an interface (flags,
-// directives, golangci-lint settings and users' CI name them), so they
-// are fixed here rather than derived from which rules a binary links.
-var Names = []string{"writeclose", "unreadclose", "unflushedclose", "lingerzero", "lingerblock"}
-
-// KnownRule reports whether name is a rule name (or a registered rule).
-func KnownRule(name string) bool {
-	for _, n := range Names {
-		if n == name {
-			return true
-		}
-	}
-	registry.Lock()
-	defer registry.Unlock()
-	_, ok := registry.rules[name]
-	return ok
 }
 
 // RuleNames returns the registered rule names, sorted.

@@ -29,6 +29,17 @@ type Doc struct {
 	Severity  Severity //
 	Evidence  string   // where the measurements come from
 	NotReport string   // what the rule deliberately does not report (Markdown list)
+	// Verb is a directive verb the rule honours besides ignore, if any:
+	// lingerzero's "abort" (//teardown:abort reason).
+	Verb *Verb
+}
+
+// A Verb is a directive verb that a rule honours besides ignore. The
+// directives analyzer reports a directive of the verb that justified
+// nothing.
+type Verb struct {
+	Name      string // the verb: //teardown:NAME reason
+	Justifies string // what it justifies, as the stale-directive message says it
 }
 
 // URL is the rule's documentation page.

@@ -35,24 +35,25 @@ type Outcome struct {
 	Used map[token.Pos]bool
 }
 
-// NewAnalyzer makes the analyzer of a rule. The rule's run function walks
-// the model and calls p.Report; NewAnalyzer adds the model as a
-// requirement, the documentation, the suppression directives, and the
-// recovery of panics into errors.
-func NewAnalyzer(doc *Doc, run func(p *Pass)) *analysis.Analyzer {
+// NewAnalyzer makes the analyzer of a rule over model, a connflow
+// analyzer (connflow.Analyzer, or a suite's own from connflow.New). The
+// rule's run function walks the model and calls p.Report; NewAnalyzer
+// adds the model as a requirement, the documentation, the suppression
+// directives, and the recovery of panics into errors.
+func NewAnalyzer(model *analysis.Analyzer, doc *Doc, run func(p *Pass)) *analysis.Analyzer {
 	register(doc)
 	a := &analysis.Analyzer{
 		Name:       doc.Name,
 		Doc:        doc.AnalyzerDoc(),
 		URL:        doc.URL(),
-		Requires:   []*analysis.Analyzer{connflow.Analyzer},
+		Requires:   []*analysis.Analyzer{model},
 		ResultType: reflect.TypeFor[*Outcome](),
 	}
 	a.Run = func(pass *analysis.Pass) (res any, err error) {
 		p := &Pass{
 			Pass:    pass,
 			Rule:    doc,
-			Model:   pass.ResultOf[connflow.Analyzer].(*connflow.Result),
+			Model:   pass.ResultOf[model].(*connflow.Result),
 			outcome: &Outcome{Rule: doc.Name, Used: map[token.Pos]bool{}},
 		}
 		defer func() {
@@ -93,7 +94,7 @@ func (p *Pass) Report(d analysis.Diagnostic) {
 	if f := p.File(d.Pos); f != nil && ast.IsGenerated(f) {
 		return
 	}
-	if !connflow.Tests && connflow.IsTestFile(posn.Filename) {
+	if !p.Model.Config.Tests && connflow.IsTestFile(posn.Filename) {
 		return
 	}
 	for _, dir := range p.Directives() {
@@ -122,7 +123,7 @@ func (p *Pass) callStart(pos token.Pos) token.Pos {
 // first use.
 func (p *Pass) Directives() []*Directive {
 	if !p.parsed {
-		p.directives, p.parsed = ParseDirectives(p.Fset, p.Files), true
+		p.directives, p.parsed = ParseDirectives(p.Fset, p.Files, RuleNames()), true
 	}
 	return p.directives
 }
@@ -192,37 +193,46 @@ func (p *Pass) CommentAbove(pos token.Pos) string {
 	return ""
 }
 
-// A CloseFinding is a Close site that a rule's verdict condemns: the
-// first path reaching it on which the verdict returned an event.
-type CloseFinding struct {
-	Conn    *connflow.Conn
-	Close   *connflow.Event
-	Culprit *connflow.Event  // what the verdict returned (the last write, the abandoned read, ...)
-	Path    connflow.History // the events before the Close on that path
+// A CloseRule is a rule about Close calls: the conns it judges and its
+// verdict on one path to a Close. Only conns the function owns (made or
+// received here, never handed on, not given up on) that are stream
+// sockets are ever judged.
+type CloseRule struct {
+	// Judges selects, among those, the conns the rule judges (nil: all).
+	Judges func(*connflow.Conn) bool
+	// Concurrent says whether Closes inside goroutines started by the
+	// function are judged too.
+	Concurrent bool
+	// Verdict returns the event that condemns the path (the last write,
+	// the abandoned read, ...), or nil if the path is fine.
+	Verdict func(connflow.Path) *connflow.Event
 }
 
-// Closes is the loop every Close rule shares: for each owned stream conn
-// that keep accepts, each Close site (a position) is judged on the paths
-// that reach it, in order, and reported at most once. A Close inside a
-// goroutine started by the function is judged only by rules that accept
-// concurrent closes.
-func (p *Pass) Closes(keep func(*connflow.Conn) bool, concurrent bool,
-	verdict func(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event,
-	report func(CloseFinding)) {
+// A Finding is a Close that a rule's verdict condemns: the path chosen
+// to explain it, and what the verdict returned on that path.
+type Finding struct {
+	connflow.Path
+	Culprit *connflow.Event
+}
+
+// JudgeCloses is the loop every Close rule shares: each Close site (a
+// position) of each conn the rule judges is judged on the paths that
+// reach it, and reported at most once, on the first path with a verdict.
+func (p *Pass) JudgeCloses(r CloseRule, report func(Finding)) {
 	for f := range p.Funcs {
 		for _, c := range f.Conns {
-			if !c.Owned() || !c.IsConn() || !keep(c) {
+			if !c.Owned() || !c.IsStream() || r.Judges != nil && !r.Judges(c) {
 				continue
 			}
 			reported := map[token.Pos]bool{}
 			for _, close := range c.EventsOf(connflow.Close) {
-				if reported[close.Pos] || close.Concurrent && !concurrent {
+				if reported[close.Pos] || close.Concurrent && !r.Concurrent {
 					continue
 				}
-				for _, h := range c.Reaching[close] {
-					if e := verdict(c, h, close); e != nil {
+				for path := range c.Paths(close) {
+					if e := r.Verdict(path); e != nil {
 						reported[close.Pos] = true
-						report(CloseFinding{c, close, e, h})
+						report(Finding{path, e})
 						break
 					}
 				}

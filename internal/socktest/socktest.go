@@ -16,7 +16,7 @@
 // Each run uses a fresh listener. The dialed side, A, is passed to the
 // function under test; the accepted side, B, is the peer described by [Peer].
 // B's greeting is in A's receive queue (unread) before A's function starts, as
-// in the measurements of /work/shared/ground-truth.md. Every I/O of B has a
+// in the measurements of docs/ground-truth.md. Every I/O of B has a
 // deadline, and a watchdog makes the program fail loudly instead of hanging.
 //
 // [RunProxy] runs a proxy function instead, between a client and a server

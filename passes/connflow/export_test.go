@@ -17,3 +17,11 @@ func ForgetPrograms() {
 	shared.progs = nil
 	shared.Unlock()
 }
+
+// SetMaxShare sets the default suite's Config.MaxShare (which drivers set
+// through connflow.New) and returns the function that restores it.
+func SetMaxShare(n int) func() {
+	old := defaultConfig.MaxShare
+	defaultConfig.MaxShare = n
+	return func() { defaultConfig.MaxShare = old }
+}

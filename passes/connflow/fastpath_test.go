@@ -297,10 +297,13 @@ func inTestdata(pass *analysis.Pass) bool {
 	return len(pass.Files) > 0 && strings.Contains(filepath.ToSlash(pass.Fset.File(pass.Files[0].Pos()).Name()), "/testdata/src/")
 }
 
+// setTests sets -connflow.tests on the default suite's connflow and
+// returns the function that restores it.
 func setTests(on bool) func() {
-	old := connflow.Tests
-	connflow.Tests = on
-	return func() { connflow.Tests = old }
+	f := connflow.Analyzer.Flags.Lookup("tests")
+	old := f.Value.String()
+	f.Value.Set(fmt.Sprint(on))
+	return func() { f.Value.Set(old) }
 }
 
 // loadStd loads packages of the standard library without test files, as
@@ -369,17 +372,17 @@ func BenchmarkConnflow(b *testing.B) {
 // gets a program of its own, and the imports it refers to are created
 // again in each.
 func TestShareLimit(t *testing.T) {
-	defer func(old int) { connflow.MaxShare = old }(connflow.MaxShare)
+	defer connflow.SetMaxShare(0)()
 	trees := loadTestdata(t)
 	if !testing.Short() {
 		trees = append(trees, loadStd(t, "net/http", "net/smtp", "crypto/tls"))
 	}
 	var n int
 	for _, pkgs := range trees {
-		connflow.MaxShare = 0
+		connflow.SetMaxShare(0)
 		connflow.ForgetPrograms()
 		shared := analyze(t, pkgs)
-		connflow.MaxShare = 1
+		connflow.SetMaxShare(1)
 		connflow.ForgetPrograms()
 		own := analyze(t, pkgs)
 		same(t, "diagnostics", shared.diags, own.diags)

@@ -1,67 +1,271 @@
 package connflow
 
 import (
-	"strconv"
-	"strings"
-
 	"golang.org/x/tools/go/ssa"
 )
 
-// The path analysis is a forward dataflow over the function's CFG, one
-// connection at a time. A state is one path's recent history of events
-// plus the deferred groups registered on it; the value at a block is the
-// set of states of all paths reaching it. Sets are bounded (MaxStates)
-// and histories are bounded (MaxHistory), so the analysis terminates; a
-// set that outgrows its budget marks the conn Overflow.
+// This file is the path analysis (step 3 of a function's model): a
+// forward dataflow over the function's CFG, one connection at a time. A
+// state is one path's recent history of events plus the deferred groups
+// registered on it; the value at a block is the set of states of all
+// paths reaching it. Sets are bounded (maxStates) and histories are
+// bounded (maxHistory), so the analysis terminates; a set that outgrows
+// its budget marks the conn Overflow.
+//
+// Everything is ordered: a state set keeps its states in the order they
+// were added, and the worklist is first in, first out from the entry
+// block. So the histories reaching an event are found in the same order
+// on every run.
 
+// maxStates is how many distinct states one block may hold before the
+// conn is given up (Overflow).
+const maxStates = 64
+
+// A pathState is one path's history and the defer groups registered on it.
 type pathState struct {
 	hist   History
-	defers []int
+	defers *deferList
 }
 
-func (s pathState) key() string {
-	var b strings.Builder
-	for _, e := range s.hist {
-		b.WriteString(strconv.Itoa(e.ID))
-		b.WriteByte(',')
-	}
-	b.WriteByte('|')
-	for _, d := range s.defers {
-		b.WriteString(strconv.Itoa(d))
-		b.WriteByte(',')
-	}
-	return b.String()
+// A deferList is the defer groups registered on a path, newest first; the
+// lists are shared (hash-consed by flowState.registered), so two paths
+// with the same registrations have the same pointer.
+type deferList struct {
+	group int
+	prev  *deferList
 }
 
-type stateSet map[string]pathState
+// groups returns the registered groups, oldest first.
+func (d *deferList) groups() []int {
+	var out []int
+	for ; d != nil; d = d.prev {
+		out = append(out, d.group)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// has reports whether group is registered.
+func (d *deferList) has(group int) bool {
+	for ; d != nil; d = d.prev {
+		if d.group == group {
+			return true
+		}
+	}
+	return false
+}
+
+// A stateKey identifies a state: its events (by ID + 1, so that 0 pads)
+// and its defer list.
+type stateKey struct {
+	events [maxHistory]int32
+	defers *deferList
+}
+
+// key returns the state's identity.
+func (s pathState) key() stateKey {
+	k := stateKey{defers: s.defers}
+	for i, e := range s.hist {
+		k.events[i] = int32(e.ID) + 1
+	}
+	return k
+}
+
+// A stateSet is a set of states in the order they were added.
+type stateSet struct {
+	states []pathState
+	index  map[stateKey]bool
+}
+
+// add adds s unless the set holds it already; it reports whether it did.
+func (set *stateSet) add(s pathState) bool {
+	k := s.key()
+	if set.index[k] {
+		return false
+	}
+	if set.index == nil {
+		set.index = map[stateKey]bool{}
+	}
+	set.index[k] = true
+	set.states = append(set.states, s)
+	return true
+}
+
+// flowState is the dataflow of one conn.
+type flowState struct {
+	b     *funcBuilder
+	c     *Conn
+	lists map[deferList]*deferList // hash-consing of defer lists
+}
+
+// flow computes, for every event of c, the histories that reach it
+// (c.Reaching), and the histories at the function's returns (c.exits).
+func (b *funcBuilder) flow(c *Conn) {
+	steps, edges := b.steps[c], b.edges[c]
+	if len(steps) == 0 && len(edges) == 0 {
+		return
+	}
+	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}}
+	entry := b.fn.Blocks[0]
+	in := map[*ssa.BasicBlock]*stateSet{entry: {}}
+	in[entry].add(pathState{})
+	work := []*ssa.BasicBlock{entry}
+	queued := map[*ssa.BasicBlock]bool{entry: true}
+	for len(work) > 0 {
+		blk := work[0]
+		work = work[1:]
+		queued[blk] = false
+		cur := fs.through(blk, in[blk])
+		for i, succ := range blk.Succs {
+			out := fs.alongEdge(blk, i, cur)
+			if in[succ] == nil {
+				in[succ] = &stateSet{}
+			}
+			grew := false
+			for _, s := range out.states {
+				grew = in[succ].add(s) || grew
+			}
+			if len(in[succ].states) > maxStates {
+				c.Overflow = true
+				return
+			}
+			if grew && !queued[succ] {
+				queued[succ] = true
+				work = append(work, succ)
+			}
+		}
+	}
+}
+
+// through returns the states at the end of blk, given those at its start,
+// and records the histories that reach the function's returns.
+func (fs *flowState) through(blk *ssa.BasicBlock, cur *stateSet) *stateSet {
+	steps := fs.b.steps[fs.c]
+	for _, instr := range blk.Instrs {
+		for _, st := range steps[instr] {
+			cur = fs.apply(st, cur)
+		}
+		if _, ok := instr.(*ssa.Return); ok {
+			for _, s := range cur.states {
+				fs.c.exits = appendUnique(fs.c.exits, s.hist)
+			}
+		}
+	}
+	return cur
+}
+
+// alongEdge returns the states on the edge from blk to its succ'th
+// successor: those at the end of blk, each continued with the event
+// learnt on that edge, if any.
+func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *stateSet {
+	ifi, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
+	if !ok {
+		return cur
+	}
+	br, ok := fs.b.edges[fs.c][ifi]
+	if !ok || br.on(succ) == nil {
+		return cur
+	}
+	out := &stateSet{}
+	for _, s := range cur.states {
+		out.add(fs.push(s, br.on(succ)))
+	}
+	return out
+}
+
+// apply returns the states after the step st.
+func (fs *flowState) apply(st step, in *stateSet) *stateSet {
+	out := &stateSet{}
+	for _, s := range in.states {
+		switch st.op {
+		case stepApply:
+			for _, p := range st.paths {
+				out.add(fs.pushAll(s, p))
+			}
+		case stepPush:
+			if !s.defers.has(st.group) { // a defer in a loop registers once: its effect is the same
+				s.defers = fs.registered(s.defers, st.group)
+			}
+			out.add(s)
+		case stepReset:
+			out.add(pathState{defers: s.defers})
+		case stepRun:
+			for _, t := range fs.runDefers(s) {
+				out.add(t)
+			}
+		}
+	}
+	return out
+}
+
+// runDefers returns the states after the deferred groups registered on s
+// run, newest first (LIFO), each along every one of its paths.
+func (fs *flowState) runDefers(s pathState) []pathState {
+	states := []pathState{{hist: s.hist}}
+	groups := s.defers.groups()
+	for i := len(groups) - 1; i >= 0; i-- {
+		var next []pathState
+		for _, t := range states {
+			for _, p := range fs.b.groups[fs.c][groups[i]] {
+				next = append(next, fs.pushAll(t, p))
+			}
+		}
+		states = next
+	}
+	return states
+}
+
+// registered returns the defer list d with group registered on top.
+func (fs *flowState) registered(d *deferList, group int) *deferList {
+	k := deferList{group: group, prev: d}
+	if l, ok := fs.lists[k]; ok {
+		return l
+	}
+	l := &k
+	fs.lists[k] = l
+	return l
+}
+
+// pushAll continues s with the events of p, in order.
+func (fs *flowState) pushAll(s pathState, p []*Event) pathState {
+	for _, ev := range p {
+		s = fs.push(s, ev)
+	}
+	return s
+}
 
 // push appends ev to the history (merging with a last event of the same
-// kind), recording the history before it as reaching ev.
-func (b *funcBuilder) push(c *Conn, s pathState, ev *Event) pathState {
+// kind, except receives, which are counted), recording the history
+// before it as reaching ev.
+func (fs *flowState) push(s pathState, ev *Event) pathState {
 	h := s.hist
-	b.recordReach(c, ev, h)
+	fs.c.Reaching[ev] = appendUnique(fs.c.Reaching[ev], h)
 	n := len(h)
 	var out History
-	if n > 0 && h[n-1].Kind == ev.Kind && ev.Kind != Join { // receives are counted
+	if n > 0 && h[n-1].Kind == ev.Kind && ev.Kind != Join {
 		out = append(append(History(nil), h[:n-1]...), ev)
 	} else {
 		out = append(append(History(nil), h...), ev)
 	}
-	if len(out) > MaxHistory {
-		out = out[len(out)-MaxHistory:]
+	if len(out) > maxHistory {
+		out = out[len(out)-maxHistory:]
 	}
 	return pathState{hist: out, defers: s.defers}
 }
 
-func (b *funcBuilder) recordReach(c *Conn, ev *Event, h History) {
-	for _, old := range c.Reaching[ev] {
+// appendUnique appends h to hs unless hs holds an equal history.
+func appendUnique(hs []History, h History) []History {
+	for _, old := range hs {
 		if sameHistory(old, h) {
-			return
+			return hs
 		}
 	}
-	c.Reaching[ev] = append(c.Reaching[ev], h)
+	return append(hs, h)
 }
 
+// sameHistory reports whether a and b are the same events in order.
 func sameHistory(a, b History) bool {
 	if len(a) != len(b) {
 		return false
@@ -72,120 +276,4 @@ func sameHistory(a, b History) bool {
 		}
 	}
 	return true
-}
-
-func (b *funcBuilder) applyStep(c *Conn, st step, in stateSet) stateSet {
-	out := stateSet{}
-	add := func(s pathState) { out[s.key()] = s }
-	for _, s := range in {
-		switch st.op {
-		case stepApply:
-			for _, p := range st.paths {
-				t := s
-				for _, ev := range p {
-					t = b.push(c, t, ev)
-				}
-				add(t)
-			}
-		case stepPush:
-			dup := false
-			for _, d := range s.defers {
-				dup = dup || d == st.group
-			}
-			if !dup { // a defer in a loop registers once: its effect is the same
-				s.defers = append(append([]int(nil), s.defers...), st.group)
-			}
-			add(s)
-		case stepReset:
-			add(pathState{defers: s.defers})
-		case stepRun:
-			states := []pathState{{hist: s.hist}}
-			for i := len(s.defers) - 1; i >= 0; i-- {
-				var next []pathState
-				for _, t := range states {
-					for _, p := range b.groups[c][s.defers[i]] {
-						u := t
-						for _, ev := range p {
-							u = b.push(c, u, ev)
-						}
-						next = append(next, u)
-					}
-				}
-				states = next
-			}
-			for _, t := range states {
-				add(t)
-			}
-		}
-	}
-	return out
-}
-
-func (b *funcBuilder) flow(c *Conn) {
-	steps := b.steps[c]
-	edges := b.edges[c]
-	if len(steps) == 0 && len(edges) == 0 {
-		return
-	}
-	in := map[*ssa.BasicBlock]stateSet{b.fn.Blocks[0]: {"|": pathState{}}}
-	work := []*ssa.BasicBlock{b.fn.Blocks[0]}
-	queued := map[*ssa.BasicBlock]bool{b.fn.Blocks[0]: true}
-	for len(work) > 0 {
-		blk := work[0]
-		work = work[1:]
-		queued[blk] = false
-		cur := in[blk]
-		for _, instr := range blk.Instrs {
-			for _, st := range steps[instr] {
-				cur = b.applyStep(c, st, cur)
-			}
-			if _, ok := instr.(*ssa.Return); ok {
-				for _, s := range cur {
-					c.exits = appendUnique(c.exits, s.hist)
-				}
-			}
-		}
-		for i, succ := range blk.Succs {
-			out := cur
-			if ifi, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.If); ok {
-				if pair, ok := edges[ifi]; ok && pair[i] != nil {
-					out = stateSet{}
-					for _, s := range cur {
-						t := b.push(c, s, pair[i])
-						out[t.key()] = t
-					}
-				}
-			}
-			dst := in[succ]
-			if dst == nil {
-				dst = stateSet{}
-				in[succ] = dst
-			}
-			grew := false
-			for k, s := range out {
-				if _, ok := dst[k]; !ok {
-					dst[k] = s
-					grew = true
-				}
-			}
-			if len(dst) > MaxStates {
-				c.Overflow = true
-				return
-			}
-			if grew && !queued[succ] {
-				queued[succ] = true
-				work = append(work, succ)
-			}
-		}
-	}
-	sortEvents(c.Events)
-}
-
-func appendUnique(hs []History, h History) []History {
-	for _, old := range hs {
-		if sameHistory(old, h) {
-			return hs
-		}
-	}
-	return append(hs, h)
 }

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// In-memory conns. A conn from net.Pipe has a conn type but no socket, so
+// This file decides which functions only make in-memory conns. A conn from net.Pipe has a conn type but no socket, so
 // no rule judges its Close (funcBuilder.noTeardown). The same holds for a
 // conn made by a function that can only return in-memory streams: a
 // helper that returns one end of net.Pipe, an in-memory listener's Dial,
@@ -37,8 +37,10 @@ type InMemory struct {
 	Results []int
 }
 
+// AFact marks InMemory as a fact.
 func (*InMemory) AFact() {}
 
+// String shows the fact as -debug=f prints it: inmemory(0 1).
 func (m *InMemory) String() string {
 	parts := make([]string, len(m.Results))
 	for i, r := range m.Results {
@@ -58,6 +60,8 @@ func connResults(sig *types.Signature) []int {
 	return idx
 }
 
+// isGeneric reports whether fn is generic or an instance of a generic
+// function: its conn results are of type-parameter type, never in memory.
 func isGeneric(fn *ssa.Function) bool {
 	return fn.TypeParams().Len() > 0 || fn.Signature.RecvTypeParams().Len() > 0 || fn.Origin() != nil
 }
@@ -102,6 +106,7 @@ func (ps *pkgState) findProducers(funcs []*ssa.Function) {
 	}
 }
 
+// sortedKeys returns the keys of m in increasing order.
 func sortedKeys(m map[int]bool) []int {
 	keys := make([]int, 0, len(m))
 	for k := range m {
@@ -162,6 +167,8 @@ const (
 	memOther                // anything else
 )
 
+// join combines two classifications: anything else beats an in-memory
+// stream, which beats nil.
 func (k memKind) join(o memKind) memKind { return max(k, o) }
 
 // returnsInMemory reports whether every value fn returns at result i is
@@ -180,6 +187,8 @@ func (ps *pkgState) returnsInMemory(fn *ssa.Function, i int) bool {
 	return k == memYes
 }
 
+// classify says what a returned value v is: nil, an in-memory stream, or
+// anything else (seen breaks cycles through Phis and cells).
 func (ps *pkgState) classify(v ssa.Value, seen map[ssa.Value]bool) memKind {
 	if seen[v] {
 		return memNil // already counted
@@ -319,6 +328,7 @@ func (ps *pkgState) holdsSocket(t types.Type) bool {
 	return r
 }
 
+// holdsSocket is ps.holdsSocket without the memo: seen breaks cycles.
 func holdsSocket(t types.Type, seen map[types.Type]bool, depth int) bool {
 	t = types.Unalias(t)
 	if seen[t] {

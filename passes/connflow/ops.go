@@ -12,29 +12,31 @@ import (
 
 // An opEffect says what a call does to one of its operands.
 type opEffect struct {
-	operand int    // index into the call's operands (receiver first for methods)
-	kinds   string // events, in order
-	onErr   Kind   // event appended on the edge where the call's error result is non-nil
-	onFalse Kind   // event appended on the edge where the call's bool result is false
+	operand int  // index into the call's operands (receiver first for methods)
+	kind    Kind // the event
+	onErr   Kind // event appended on the edge where the call's error result is non-nil
+	onFalse Kind // event appended on the edge where the call's bool result is false
 }
 
-func eff(operand int, kinds string, onErr Kind) opEffect {
-	return opEffect{operand: operand, kinds: kinds, onErr: onErr}
+// eff is an opEffect with an error edge: what operand undergoes, and what
+// a non-nil error from the call means for it (0: nothing).
+func eff(operand int, kind, onErr Kind) opEffect {
+	return opEffect{operand: operand, kind: kind, onErr: onErr}
 }
 
 // connMethods are the methods of connection types. A method not listed
 // here has no teardown effect when the receiver is a standard library
 // type (SetDeadline, RemoteAddr, SetNoDelay, Handshake, ...).
 var connMethods = map[string][]opEffect{
-	"Read":       {eff(0, "r", ReadEOF)},
-	"Write":      {eff(0, "w", Failed)},
-	"Close":      {eff(0, "c", 0)},
-	"CloseWrite": {eff(0, "h", Failed)},
-	"CloseRead":  {eff(0, "q", 0)},
-	"File":       {eff(0, "f", 0)},
-	"ReadFrom":   {eff(0, "w", Failed), eff(1, "e", 0)},
-	"WriteTo":    {eff(0, "e", 0), eff(1, "w", Failed)},
-	"SetLinger":  {eff(0, "l", 0)},
+	"Read":       {eff(0, Read, ReadEOF)},
+	"Write":      {eff(0, Write, Failed)},
+	"Close":      {eff(0, Close, 0)},
+	"CloseWrite": {eff(0, CloseWrite, Failed)},
+	"CloseRead":  {eff(0, CloseRead, 0)},
+	"File":       {eff(0, Dup, 0)},
+	"ReadFrom":   {eff(0, Write, Failed), eff(1, ReadEOF, 0)},
+	"WriteTo":    {eff(0, ReadEOF, 0), eff(1, Write, Failed)},
+	"SetLinger":  {eff(0, Linger, 0)},
 }
 
 // stdConnNeutral lists methods of standard connection types that have no
@@ -55,47 +57,48 @@ var wrapperMethods = map[[2]string]map[string][]opEffect{
 	{"bufio", "Reader"}:     bufioReader,
 	{"bufio", "ReadWriter"}: merge(bufioWriter, bufioReader),
 	{"bufio", "Scanner"}: {
-		"Scan": {{operand: 0, kinds: "r", onFalse: ReadEOF}},
+		"Scan": {{operand: 0, kind: Read, onFalse: ReadEOF}},
 	},
 	{"net/textproto", "Reader"}: textprotoReader,
 	{"net/textproto", "Writer"}: textprotoWriter,
 	{"net/textproto", "Conn"}: merge(textprotoReader, textprotoWriter, map[string][]opEffect{
-		"Close": {eff(0, "c", 0)},
-		"Cmd":   {eff(0, "w", Failed)},
+		"Close": {eff(0, Close, 0)},
+		"Cmd":   {eff(0, Write, Failed)},
 	}),
-	{"encoding/json", "Encoder"}: {"Encode": {eff(0, "w", Failed)}},
-	{"encoding/json", "Decoder"}: {"Decode": {eff(0, "r", ReadEOF)}, "Token": {eff(0, "r", ReadEOF)}},
-	{"encoding/gob", "Encoder"}:  {"Encode": {eff(0, "w", Failed)}, "EncodeValue": {eff(0, "w", Failed)}},
-	{"encoding/gob", "Decoder"}:  {"Decode": {eff(0, "r", ReadEOF)}, "DecodeValue": {eff(0, "r", ReadEOF)}},
-	{"io", "LimitedReader"}:      {"Read": {eff(0, "r", ReadEOF)}},
+	{"encoding/json", "Encoder"}: {"Encode": {eff(0, Write, Failed)}},
+	{"encoding/json", "Decoder"}: {"Decode": {eff(0, Read, ReadEOF)}, "Token": {eff(0, Read, ReadEOF)}},
+	{"encoding/gob", "Encoder"}:  {"Encode": {eff(0, Write, Failed)}, "EncodeValue": {eff(0, Write, Failed)}},
+	{"encoding/gob", "Decoder"}:  {"Decode": {eff(0, Read, ReadEOF)}, "DecodeValue": {eff(0, Read, ReadEOF)}},
+	{"io", "LimitedReader"}:      {"Read": {eff(0, Read, ReadEOF)}},
 }
 
 var bufioWriter = map[string][]opEffect{
-	"Write": {eff(0, "b", Failed)}, "WriteString": {eff(0, "b", Failed)},
-	"WriteByte": {eff(0, "b", Failed)}, "WriteRune": {eff(0, "b", Failed)},
-	"ReadFrom": {eff(0, "w", Failed), eff(1, "e", 0)},
-	"Flush":    {eff(0, "w", Failed)},
+	"Write": {eff(0, BufWrite, Failed)}, "WriteString": {eff(0, BufWrite, Failed)},
+	"WriteByte": {eff(0, BufWrite, Failed)}, "WriteRune": {eff(0, BufWrite, Failed)},
+	"ReadFrom": {eff(0, Write, Failed), eff(1, ReadEOF, 0)},
+	"Flush":    {eff(0, Write, Failed)},
 }
 
 var bufioReader = map[string][]opEffect{
-	"Read": {eff(0, "r", ReadEOF)}, "ReadByte": {eff(0, "r", ReadEOF)}, "ReadBytes": {eff(0, "r", ReadEOF)},
-	"ReadLine": {eff(0, "r", ReadEOF)}, "ReadRune": {eff(0, "r", ReadEOF)}, "ReadSlice": {eff(0, "r", ReadEOF)},
-	"ReadString": {eff(0, "r", ReadEOF)}, "Peek": {eff(0, "r", ReadEOF)}, "Discard": {eff(0, "r", ReadEOF)},
-	"WriteTo": {eff(0, "e", 0), eff(1, "w", Failed)},
+	"Read": {eff(0, Read, ReadEOF)}, "ReadByte": {eff(0, Read, ReadEOF)}, "ReadBytes": {eff(0, Read, ReadEOF)},
+	"ReadLine": {eff(0, Read, ReadEOF)}, "ReadRune": {eff(0, Read, ReadEOF)}, "ReadSlice": {eff(0, Read, ReadEOF)},
+	"ReadString": {eff(0, Read, ReadEOF)}, "Peek": {eff(0, Read, ReadEOF)}, "Discard": {eff(0, Read, ReadEOF)},
+	"WriteTo": {eff(0, ReadEOF, 0), eff(1, Write, Failed)},
 }
 
 var textprotoReader = map[string][]opEffect{
-	"ReadLine": {eff(0, "r", ReadEOF)}, "ReadLineBytes": {eff(0, "r", ReadEOF)},
-	"ReadContinuedLine": {eff(0, "r", ReadEOF)}, "ReadContinuedLineBytes": {eff(0, "r", ReadEOF)},
-	"ReadCodeLine": {eff(0, "r", ReadEOF)}, "ReadResponse": {eff(0, "r", ReadEOF)},
-	"ReadDotBytes": {eff(0, "e", 0)}, "ReadDotLines": {eff(0, "e", 0)},
-	"ReadMIMEHeader": {eff(0, "r", ReadEOF)},
+	"ReadLine": {eff(0, Read, ReadEOF)}, "ReadLineBytes": {eff(0, Read, ReadEOF)},
+	"ReadContinuedLine": {eff(0, Read, ReadEOF)}, "ReadContinuedLineBytes": {eff(0, Read, ReadEOF)},
+	"ReadCodeLine": {eff(0, Read, ReadEOF)}, "ReadResponse": {eff(0, Read, ReadEOF)},
+	"ReadDotBytes": {eff(0, ReadEOF, 0)}, "ReadDotLines": {eff(0, ReadEOF, 0)},
+	"ReadMIMEHeader": {eff(0, Read, ReadEOF)},
 }
 
 var textprotoWriter = map[string][]opEffect{
-	"PrintfLine": {eff(0, "w", Failed)},
+	"PrintfLine": {eff(0, Write, Failed)},
 }
 
+// merge returns the union of method tables (a later table wins).
 func merge(ms ...map[string][]opEffect) map[string][]opEffect {
 	out := map[string][]opEffect{}
 	for _, m := range ms {
@@ -109,25 +112,25 @@ func merge(ms ...map[string][]opEffect) map[string][]opEffect {
 // funcEffects are package-level functions that read or write through an
 // io.Reader or io.Writer operand.
 var funcEffects = map[[2]string][]opEffect{
-	{"fmt", "Fprint"}:                           {eff(0, "w", Failed)},
-	{"fmt", "Fprintf"}:                          {eff(0, "w", Failed)},
-	{"fmt", "Fprintln"}:                         {eff(0, "w", Failed)},
-	{"io", "WriteString"}:                       {eff(0, "w", Failed)},
-	{"io", "Copy"}:                              {eff(0, "w", Failed), eff(1, "e", 0)},
-	{"io", "CopyBuffer"}:                        {eff(0, "w", Failed), eff(1, "e", 0)},
-	{"io", "CopyN"}:                             {eff(0, "w", Failed), eff(1, "r", ReadEOF)},
-	{"io", "ReadAll"}:                           {eff(0, "e", 0)},
-	{"io", "ReadFull"}:                          {eff(0, "r", ReadEOF)},
-	{"io", "ReadAtLeast"}:                       {eff(0, "r", ReadEOF)},
-	{"encoding/binary", "Write"}:                {eff(0, "w", Failed)},
-	{"encoding/binary", "Read"}:                 {eff(0, "r", ReadEOF)},
-	{"net/http", "ReadRequest"}:                 {eff(0, "r", ReadEOF)},
-	{"net/http", "ReadResponse"}:                {eff(0, "r", ReadEOF)},
-	{"net/http.Request", "Write"}:               {eff(1, "w", Failed)},
-	{"net/http.Request", "WriteProxy"}:          {eff(1, "w", Failed)},
-	{"net/http.Response", "Write"}:              {eff(1, "w", Failed)},
-	{"net/http.Header", "Write"}:                {eff(1, "w", Failed)},
-	{"net/http.Header", "WriteSubset"}:          {eff(1, "w", Failed)},
+	{"fmt", "Fprint"}:                           {eff(0, Write, Failed)},
+	{"fmt", "Fprintf"}:                          {eff(0, Write, Failed)},
+	{"fmt", "Fprintln"}:                         {eff(0, Write, Failed)},
+	{"io", "WriteString"}:                       {eff(0, Write, Failed)},
+	{"io", "Copy"}:                              {eff(0, Write, Failed), eff(1, ReadEOF, 0)},
+	{"io", "CopyBuffer"}:                        {eff(0, Write, Failed), eff(1, ReadEOF, 0)},
+	{"io", "CopyN"}:                             {eff(0, Write, Failed), eff(1, Read, ReadEOF)},
+	{"io", "ReadAll"}:                           {eff(0, ReadEOF, 0)},
+	{"io", "ReadFull"}:                          {eff(0, Read, ReadEOF)},
+	{"io", "ReadAtLeast"}:                       {eff(0, Read, ReadEOF)},
+	{"encoding/binary", "Write"}:                {eff(0, Write, Failed)},
+	{"encoding/binary", "Read"}:                 {eff(0, Read, ReadEOF)},
+	{"net/http", "ReadRequest"}:                 {eff(0, Read, ReadEOF)},
+	{"net/http", "ReadResponse"}:                {eff(0, Read, ReadEOF)},
+	{"net/http.Request", "Write"}:               {eff(1, Write, Failed)},
+	{"net/http.Request", "WriteProxy"}:          {eff(1, Write, Failed)},
+	{"net/http.Response", "Write"}:              {eff(1, Write, Failed)},
+	{"net/http.Header", "Write"}:                {eff(1, Write, Failed)},
+	{"net/http.Header", "WriteSubset"}:          {eff(1, Write, Failed)},
 	{"io", "Discard"}:                           nil,
 	{"os", "Stdout"}:                            nil,
 	{"encoding/json", "MarshalIndent"}:          nil,
@@ -197,13 +200,12 @@ func funcKey(fn *ssa.Function) ([2]string, bool) {
 }
 
 // methodEffects returns the effects of calling method name on a receiver
-// of type recv, and whether the method is understood at all.
+// of type recv, and whether the method is understood at all. A wrapper's
+// methods not in its table (Buffered, Reset, Text, ...) are understood:
+// they have no effect on the conn.
 func methodEffects(recv types.Type, name string) ([]opEffect, bool) {
-	for w, m := range wrapperMethods {
-		if namedIs(recv, w[0], w[1]) {
-			effs, ok := m[name]
-			return effs, ok || true // other wrapper methods (Buffered, Reset, Text...) are neutral
-		}
+	if pkg, typ := typeName(recv); wrapperMethods[[2]string{pkg, typ}] != nil {
+		return wrapperMethods[[2]string{pkg, typ}][name], true
 	}
 	if effs, ok := connMethods[name]; ok && IsConnLike(recv) {
 		return effs, true

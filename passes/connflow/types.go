@@ -4,8 +4,8 @@ import (
 	"go/types"
 )
 
-// A connection is recognized by its type. The predicates below are the
-// only place that decides what a connection is; everything else asks them.
+// This file decides what a connection is, by its type. The predicates
+// below are the only place that decides; everything else asks them.
 
 // namedIs reports whether t (or *t) is the named type pkg.name.
 func namedIs(t types.Type, pkg, name string) bool {
@@ -86,6 +86,7 @@ func IsConn(t types.Type) bool {
 		hasMethod(iface, "SetReadDeadline") && hasMethod(iface, "RemoteAddr")
 }
 
+// hasMethod reports whether iface has a method named name.
 func hasMethod(iface *types.Interface, name string) bool {
 	for m := range iface.Methods() {
 		if m.Name() == name {
@@ -134,6 +135,7 @@ func IsConnLike(t types.Type) bool {
 	return isWrapper(t)
 }
 
+// isWrapper reports whether t is a byte-carrying wrapper type.
 func isWrapper(t types.Type) bool {
 	for _, w := range wrapperTypes {
 		if namedIs(t, w[0], w[1]) {

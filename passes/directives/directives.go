@@ -12,27 +12,18 @@
 package directives
 
 import (
+	"go/token"
 	"reflect"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/teardownlint/teardown/internal/lint"
-	"github.com/teardownlint/teardown/passes/lingerblock"
-	"github.com/teardownlint/teardown/passes/lingerzero"
-	"github.com/teardownlint/teardown/passes/unflushedclose"
-	"github.com/teardownlint/teardown/passes/unreadclose"
-	"github.com/teardownlint/teardown/passes/writeclose"
+	"github.com/teardownlint/teardown/internal/suite"
 )
 
-// Rules are the analyzers whose directives are checked. The suite adds
-// each rule here.
-var Rules = []*analysis.Analyzer{
-	writeclose.Analyzer, unreadclose.Analyzer, unflushedclose.Analyzer, lingerzero.Analyzer, lingerblock.Analyzer,
-}
-
-// Analyzer checks the directives against the package-level rule analyzers.
-var Analyzer = New(Rules...)
+// Analyzer checks the directives against the rules of the default suite.
+var Analyzer = New(suite.Rules()...)
 
 // New returns a directives analyzer that judges directives against the
 // given rule analyzers (a driver that builds its own rule instances, like
@@ -48,17 +39,26 @@ func New(rules ...*analysis.Analyzer) *analysis.Analyzer {
 	}
 }
 
+// run reports the malformed directives, and those that suppressed or
+// justified nothing for the rules that honour them (an ignore's named
+// rules; a verb's rules, Doc.Verb).
 func run(pass *analysis.Pass, rules []*analysis.Analyzer) (any, error) {
-	used := map[string]map[any]bool{}
+	used := map[string]map[token.Pos]bool{} // rule -> directives it used
+	verbs := map[string]*lint.Verb{}        // verb -> what it justifies
+	owners := map[string][]string{}         // verb -> rules that honour it
 	for _, a := range rules {
 		o := pass.ResultOf[a].(*lint.Outcome)
-		m := map[any]bool{}
-		for pos := range o.Used {
-			m[pos] = true
+		used[o.Rule] = o.Used
+		if d := lint.Rule(o.Rule); d != nil && d.Verb != nil {
+			verbs[d.Verb.Name] = d.Verb
+			owners[d.Verb.Name] = append(owners[d.Verb.Name], o.Rule)
 		}
-		used[o.Rule] = m
 	}
-	for _, d := range lint.ParseDirectives(pass.Fset, pass.Files) {
+	names := make([]string, len(rules))
+	for i, a := range rules {
+		names[i] = a.Name
+	}
+	for _, d := range lint.ParseDirectives(pass.Fset, pass.Files, names) {
 		if d.Malformed != "" {
 			pass.Report(analysis.Diagnostic{Pos: d.Pos, Category: "directives", Message: d.Malformed})
 			continue
@@ -75,12 +75,22 @@ func run(pass *analysis.Pass, rules []*analysis.Analyzer) (any, error) {
 				pass.Report(analysis.Diagnostic{Pos: d.Pos, Category: "directives",
 					Message: "this //teardown:ignore directive suppresses no " + strings.Join(stale, " or ") + " finding; remove it"})
 			}
-		case "abort":
-			if !used["lingerzero"][d.Pos] {
+		default:
+			if v := verbs[d.Verb]; v != nil && !usedBy(used, owners[d.Verb], d.Pos) {
 				pass.Report(analysis.Diagnostic{Pos: d.Pos, Category: "directives",
-					Message: "this //teardown:abort directive justifies no SetLinger(0) or SO_LINGER {1, 0}; remove it"})
+					Message: "this //teardown:" + d.Verb + " directive justifies no " + v.Justifies + "; remove it"})
 			}
 		}
 	}
 	return struct{}{}, nil
+}
+
+// usedBy reports whether one of the rules used the directive at pos.
+func usedBy(used map[string]map[token.Pos]bool, rules []string, pos token.Pos) bool {
+	for _, r := range rules {
+		if used[r][pos] {
+			return true
+		}
+	}
+	return false
 }

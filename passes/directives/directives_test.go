@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/go/analysis/checker"
 
+	"github.com/teardownlint/teardown/internal/suite"
 	"github.com/teardownlint/teardown/passes/directives"
 )
 
@@ -24,7 +25,7 @@ func Test(t *testing.T) {
 		t.Fatalf("got %d results, want 1", len(results))
 	}
 	act := results[0].Action
-	for _, rule := range directives.Rules {
+	for _, rule := range suite.Rules() {
 		dep := findDep(act, rule)
 		if dep == nil {
 			t.Fatalf("no %s action among the directives analyzer's dependencies", rule.Name)

@@ -56,5 +56,6 @@ An abortive close is sometimes what the program wants (a health probe that must 
 		"- a value not proven to be 0;\n" +
 		"- SO_LINGER with `Onoff: 0`, and `GetsockoptLinger`;\n" +
 		"- a call with a written justification.",
+	Verb:     &lint.Verb{Name: "abort", Justifies: "SetLinger(0) or SO_LINGER {1, 0}"},
 	Evidence: "[the ground truth](../ground-truth.md), experiment 4 and 4b. Reproduced by `passes/lingerzero/socket_test.go`, which runs the reported testdata function and its suggested fix against a real peer on 127.0.0.1.",
 }

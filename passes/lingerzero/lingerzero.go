@@ -8,10 +8,14 @@ import (
 
 	"github.com/teardownlint/teardown/internal/fix"
 	"github.com/teardownlint/teardown/internal/lint"
+	"github.com/teardownlint/teardown/passes/connflow"
 )
 
 // Analyzer reports SO_LINGER {on, 0} without a written justification.
-var Analyzer = lint.NewAnalyzer(doc, run)
+var Analyzer = New(connflow.Analyzer)
+
+// New returns a lingerzero analyzer over the connflow analyzer model.
+func New(model *analysis.Analyzer) *analysis.Analyzer { return lint.NewAnalyzer(model, doc, run) }
 
 func run(p *lint.Pass) {
 	for _, op := range p.Model.Lingers {

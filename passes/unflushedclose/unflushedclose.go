@@ -14,27 +14,32 @@ import (
 )
 
 // Analyzer reports a Close reached while buffered writes are unflushed.
-var Analyzer = lint.NewAnalyzer(doc, run)
+var Analyzer = New(connflow.Analyzer)
+
+// New returns an unflushedclose analyzer over the connflow analyzer model.
+func New(model *analysis.Analyzer) *analysis.Analyzer { return lint.NewAnalyzer(model, doc, run) }
 
 // unflushed returns the last buffered write on h that no write to the
 // conn (a Flush) follows, or nil.
 func unflushed(h connflow.History) *connflow.Event {
-	lb := h.LastIndex(connflow.BufWrite)
-	if lb < 0 || h.Has(lb+1, connflow.Write) || h.Has(lb+1, connflow.Failed) || h.Has(lb+1, connflow.Close) {
+	lb := h.Last(connflow.BufWrite)
+	if lb < 0 || h.After(lb, connflow.Write, connflow.Failed, connflow.Close) {
 		return nil
 	}
 	return h[lb]
 }
 
-func run(p *lint.Pass) {
-	all := func(*connflow.Conn) bool { return true }
-	judge := func(_ *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
-		if w := unflushed(h); w != nil && !connflow.SameCall(w, close) {
-			return w
-		}
-		return nil
+// verdict returns the unflushed buffered write before the Close, unless a
+// helper did both (it is judged on its own).
+func verdict(p connflow.Path) *connflow.Event {
+	if w := unflushed(p.Events); w != nil && !connflow.SameCall(w, p.At) {
+		return w
 	}
-	p.Closes(all, false, judge, func(f lint.CloseFinding) { report(p, f.Close, f.Culprit) })
+	return nil
+}
+
+func run(p *lint.Pass) {
+	p.JudgeCloses(lint.CloseRule{Verdict: verdict}, func(f lint.Finding) { report(p, f.At, f.Culprit) })
 }
 
 func report(p *lint.Pass, close, write *connflow.Event) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/teardownlint/teardown/internal/linttest"
 	"github.com/teardownlint/teardown/internal/socktest"
+	"github.com/teardownlint/teardown/passes/connflow"
 	"github.com/teardownlint/teardown/passes/unreadclose"
 )
 
@@ -44,7 +45,7 @@ var peer = socktest.Peer{
 // not report it. Seed and CloseRead write nothing; the flag does not
 // change their diagnostics.
 func TestSocket(t *testing.T) {
-	a := unreadclose.New()
+	a := unreadclose.New(connflow.Analyzer)
 	if err := a.Flags.Set("framed", "true"); err != nil {
 		t.Fatal(err)
 	}

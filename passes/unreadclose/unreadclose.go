@@ -12,12 +12,13 @@ import (
 )
 
 // Analyzer reports a Close reached after reads that stopped early.
-var Analyzer = New()
+var Analyzer = New(connflow.Analyzer)
 
-// New returns a fresh unreadclose analyzer with its own flags.
-func New() *analysis.Analyzer {
+// New returns an unreadclose analyzer over the connflow analyzer model,
+// with its own flags.
+func New(model *analysis.Analyzer) *analysis.Analyzer {
 	var framed bool
-	a := lint.NewAnalyzer(doc, func(p *lint.Pass) { run(p, framed) })
+	a := lint.NewAnalyzer(model, doc, func(p *lint.Pass) { run(p, framed) })
 	a.Flags.Init(doc.Name, flag.ContinueOnError)
 	a.Flags.BoolVar(&framed, "framed", false, "also report a conn closed after reading a reply to a request written by the same function")
 	return a
@@ -25,33 +26,34 @@ func New() *analysis.Analyzer {
 
 // verdict returns the last read on h that stopped before EOF and is not
 // followed by a drain, or nil if the path is fine.
-func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event, framed bool) *connflow.Event {
-	lr := h.LastIndex(connflow.Read, connflow.ReadEOF)
+func verdict(p connflow.Path, framed bool) *connflow.Event {
+	c, h := p.Conn, p.Events
+	lr := h.Last(connflow.Read, connflow.ReadEOF)
 	if lr < 0 || h[lr].Kind == connflow.ReadEOF {
 		return nil
 	}
 	switch {
-	case h.Has(lr+1, connflow.Write), h.Has(lr+1, connflow.Failed), h.Has(lr+1, connflow.Dup), h.Has(lr+1, connflow.Close):
+	case h.After(lr, connflow.Write, connflow.Failed, connflow.Dup, connflow.Close):
 		return nil // writeclose's case, a broken conn, a Close that does not end the conn, or one already closed
-	case !framed && !c.Accepted && (h[:lr].LastIndex(connflow.Write) >= 0 || c.InExchangeLoop(h[lr])):
+	case !framed && !c.Accepted && (h.Before(lr, connflow.Write) || c.InExchangeLoop(h[lr])):
 		// A reply to our request, on this path or, in a request-response
 		// loop, on the next rounds: the peer is usually done (not for a
 		// conn we accepted: a server's banner is no request).
 		return nil
-	case connflow.SameCall(h[lr], close):
+	case connflow.SameCall(h[lr], p.At):
 		return nil
 	}
 	return h[lr]
 }
 
 func run(p *lint.Pass, framed bool) {
-	keep := func(c *connflow.Conn) bool { return !c.ConcurrentRead } // a goroutine reads it: no verdict, no drain
-	judge := func(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
-		return verdict(c, h, close, framed)
+	rule := lint.CloseRule{
+		Judges:  func(c *connflow.Conn) bool { return !c.ConcurrentRead }, // a goroutine reads it: no verdict, no drain
+		Verdict: func(path connflow.Path) *connflow.Event { return verdict(path, framed) },
 	}
-	p.Closes(keep, false, judge, func(f lint.CloseFinding) {
-		closeRead := f.Path.Has(f.Path.LastIndex(connflow.Read)+1, connflow.CloseRead)
-		report(p, f.Close, f.Culprit, closeRead)
+	p.JudgeCloses(rule, func(f lint.Finding) {
+		closeRead := f.Events.After(f.Events.Last(connflow.Read), connflow.CloseRead)
+		report(p, f.At, f.Culprit, closeRead)
 	})
 }
 

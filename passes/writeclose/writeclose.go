@@ -12,12 +12,13 @@ import (
 )
 
 // Analyzer reports a Close reached after writes without CloseWrite and a drain.
-var Analyzer = New()
+var Analyzer = New(connflow.Analyzer)
 
-// New returns a fresh writeclose analyzer with its own flags.
-func New() *analysis.Analyzer {
+// New returns a writeclose analyzer over the connflow analyzer model, with
+// its own flags.
+func New(model *analysis.Analyzer) *analysis.Analyzer {
 	var helper string
-	a := lint.NewAnalyzer(doc, func(p *lint.Pass) { run(p, helper) })
+	a := lint.NewAnalyzer(model, doc, func(p *lint.Pass) { run(p, helper) })
 	a.Flags.Init(doc.Name, flag.ContinueOnError)
 	a.Flags.StringVar(&helper, "helper", "", "graceful-close helper the suggested fix calls, as IMPORTPATH.Func (signature func(net.Conn) error)")
 	return a
@@ -25,16 +26,17 @@ func New() *analysis.Analyzer {
 
 // verdict judges one path to a Close: it returns the last write that is
 // not followed by an end of the peer's sending, or nil if the path is fine.
-func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
-	lw := h.LastIndex(connflow.Write)
+func verdict(p connflow.Path) *connflow.Event {
+	c, h := p.Conn, p.Events
+	lw := h.Last(connflow.Write)
 	if lw < 0 {
 		return nil
 	}
 	last := h[lw]
 	switch {
-	case h.Has(lw+1, connflow.Failed), h.Has(lw+1, connflow.Dup):
+	case h.After(lw, connflow.Failed, connflow.Dup):
 		return nil // the write failed, or Close does not end the conn
-	case h.Has(lw+1, connflow.Close):
+	case h.After(lw, connflow.Close):
 		return nil // already closed: this Close does nothing (the first one is judged)
 	case abortive(h):
 		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
@@ -42,17 +44,17 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connf
 		// A proxy: a goroutine started here copies into the conn. Fine
 		// when that goroutine half-closes after its copy, another one
 		// reads the conn to EOF, and the function waited for them all.
-		if halfClosedBy(h, lw, last.Instr) && c.ConcurrentDrain && c.Joined(h, lw+1) {
+		if halfClosedBy(h, lw, last.Instr) && c.ConcurrentDrain && c.Joined(h, lw) {
 			return nil
 		}
 		return last
-	case h.Has(lw+1, connflow.ReadEOF), h.Has(lw+1, connflow.Read):
+	case h.After(lw, connflow.ReadEOF, connflow.Read):
 		return nil // drained, or the peer answered: it has what was written
-	case h[:lw].LastIndex(connflow.ReadEOF) >= 0:
+	case h.Before(lw, connflow.ReadEOF):
 		return nil // the peer had finished sending: nothing can arrive to turn Close into RST
-	case (c.ConcurrentDrain || c.ConcurrentRead) && c.Joined(h, lw+1):
+	case (c.ConcurrentDrain || c.ConcurrentRead) && c.Joined(h, lw):
 		return nil // a goroutine that read the conn (to EOF, or a reply) has finished
-	case connflow.SameCall(last, close):
+	case connflow.SameCall(last, p.At):
 		return nil // a helper writes and closes: it is judged on its own
 	}
 	return last
@@ -62,9 +64,10 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connf
 // after writing the conn itself (a proxy's copy goroutine that closes its
 // destination): wrong when another goroutine, started on the same paths,
 // reads the conn and the closing goroutine did not wait for it.
-func goroutineVerdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
-	lw := h.LastIndex(connflow.Write)
-	if lw < 0 || !h[lw].Concurrent || h[lw].Instr != close.Instr || !c.ReadByOtherGoroutine(close.Instr) {
+func goroutineVerdict(p connflow.Path) *connflow.Event {
+	h := p.Events
+	lw := h.Last(connflow.Write)
+	if lw < 0 || !h[lw].Concurrent || h[lw].Instr != p.At.Instr || !p.Conn.ReadByOtherGoroutine(p.At.Instr) {
 		return nil
 	}
 	for _, e := range h[lw+1:] {
@@ -117,32 +120,37 @@ func oneWay(c *connflow.Conn) bool {
 	return true
 }
 
-func run(p *lint.Pass, helper string) {
-	keep := func(c *connflow.Conn) bool { return !oneWay(c) }
-	judge := func(c *connflow.Conn, h connflow.History, close *connflow.Event) *connflow.Event {
-		if close.Concurrent {
-			// A Close inside a goroutine started here: a function that owns
-			// its conn parameter is judged on its own; a closure's is judged
-			// here, as one copy of a proxy.
-			if close.CalleeOwns {
-				return nil
-			}
-			return goroutineVerdict(c, h, close)
-		}
-		return verdict(c, h, close)
+// judge judges a path to a Close in this function, or inside a goroutine
+// it started: a function that owns its conn parameter is judged on its
+// own; a closure's Close is judged here, as one copy of a proxy.
+func judge(p connflow.Path) *connflow.Event {
+	switch {
+	case !p.At.Concurrent:
+		return verdict(p)
+	case p.At.CalleeOwns:
+		return nil
 	}
-	p.Closes(keep, true, judge, func(f lint.CloseFinding) {
-		if f.Close.Concurrent {
+	return goroutineVerdict(p)
+}
+
+func run(p *lint.Pass, helper string) {
+	rule := lint.CloseRule{
+		Judges:     func(c *connflow.Conn) bool { return !oneWay(c) },
+		Concurrent: true,
+		Verdict:    judge,
+	}
+	p.JudgeCloses(rule, func(f lint.Finding) {
+		if f.At.Concurrent {
 			p.Report(analysis.Diagnostic{
-				Pos: f.Close.Pos,
+				Pos: f.At.Pos,
 				Message: "conn is closed inside this goroutine once its write into the conn ends, while another goroutine may still be using it: " +
 					"the peer's unsent data is cut off or reset; CloseWrite when the copy ends, " +
 					"and Close only after every copy has finished",
 			})
 			return
 		}
-		halfClosed := f.Path.Has(f.Path.LastIndex(connflow.Write)+1, connflow.CloseWrite) && !f.Culprit.Concurrent
-		report(p, f.Conn, f.Close, f.Culprit, halfClosed, helper)
+		halfClosed := f.Events.After(f.Events.Last(connflow.Write), connflow.CloseWrite) && !f.Culprit.Concurrent
+		report(p, f.Conn, f.At, f.Culprit, halfClosed, helper)
 	})
 }
 

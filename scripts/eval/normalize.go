@@ -48,6 +48,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/teardownlint/teardown/internal/suite"
 )
 
 type diag struct {
@@ -64,7 +66,8 @@ type finding struct {
 	msg             string
 }
 
-var rules = []string{"writeclose", "unreadclose", "unflushedclose", "lingerzero", "lingerblock"}
+// rules are the rule names, in the order of the documentation.
+var rules = suite.Names()
 
 func main() {
 	if len(os.Args) < 2 {

@@ -1,0 +1,245 @@
+package connflow
+
+import (
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file decides what a call, defer or go statement does to the conns
+// it involves. The decision is a list of uses, one per conn operand (or
+// closure binding) that the call is understood to act on; an operand that
+// no use accounts for escapes. That default holds by construction: only
+// a use, or a listed neutral operand, keeps a conn from escaping.
+
+// A callSite is a call, defer or go statement and its operands (the
+// receiver first, for an interface method call).
+type callSite struct {
+	instr ssa.CallInstruction
+	ops   []ssa.Value
+}
+
+// A use is what one call does to one conn it involves.
+type use struct {
+	value   ssa.Value // the operand or closure binding that carries the conn
+	operand int       // its index among the operands; -1 for a closure binding
+	mode    callMode  // when its events happen
+	// paths are the event sequences, one per path through the callee;
+	// Escape in one of them hands the conn on.
+	paths      [][]Kind
+	via        string // the helper or closure, "" for a catalogued operation
+	calleeOwns bool   // a named function that received the conn owns it during the call
+	onErr      Kind   // what a non-nil error result means for the conn (0: nothing)
+	onFalse    Kind   // what a false bool result means (Scanner.Scan)
+	linger     LingerValue
+	escape     string // if set, the conn escapes for this reason (a closure that cannot be analyzed)
+}
+
+// A decision is what a call does: its uses, in the order their events are
+// made, and the operands it is known to leave alone.
+type decision struct {
+	uses    []use
+	neutral []int
+}
+
+// understood reports whether the decision accounts for operand i.
+func (d decision) understood(i int) bool {
+	return slices.Contains(d.neutral, i) || slices.ContainsFunc(d.uses, func(u use) bool { return u.operand == i })
+}
+
+// call records what instr does to the conns among its operands. Unless
+// understood, a conn operand escapes: ownership passed to code the model
+// cannot see.
+func (b *funcBuilder) call(instr ssa.CallInstruction) {
+	call := instr.Common()
+	s := callSite{instr: instr, ops: operands(call)}
+	mc, _ := call.Value.(*ssa.MakeClosure)
+	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) {
+		return
+	}
+	d := b.decide(s, mc)
+	for _, u := range d.uses {
+		b.apply(s, u)
+	}
+	for i, o := range s.ops {
+		if b.tracked(o) && !d.understood(i) {
+			b.escape(b.connOf(o), "passed to "+calleeName(call))
+		}
+	}
+}
+
+// decide returns what the call does. The first rule that applies decides:
+//
+//  1. a call through an interface: the conn and wrapper methods of the
+//     catalogue (ops.go);
+//  2. a closure made here: its summary, inlined (closures.go);
+//  3. a wrapper constructor (bufio.NewWriter(c)): no event, its result is
+//     the same conn (identity.go);
+//  4. a method of a catalogued type;
+//  5. a catalogued package function (io.Copy, fmt.Fprintf, ...);
+//  6. a goroutine launcher (WaitGroup.Go): its closure, as a go statement;
+//  7. a function with a summary: this package's model or a fact.
+//
+// Anything else decides nothing.
+func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
+	call := s.instr.Common()
+	mode := modeOf(s.instr)
+	if call.IsInvoke() {
+		if effs, ok := methodEffects(call.Value.Type(), call.Method.Name()); ok {
+			return catalogued(s, mode, effs, false, 0)
+		}
+		return decision{}
+	}
+	if mc != nil {
+		return b.closureCall(s, mode, mc, s.ops)
+	}
+	callee := call.StaticCallee()
+	key, _ := funcKey(callee)
+	if idx, ok := wrapperConstructors[key]; ok {
+		return decision{neutral: idx}
+	}
+	if callee != nil && callee.Signature.Recv() != nil && len(s.ops) > 0 {
+		if effs, ok := methodEffects(callee.Signature.Recv().Type(), callee.Name()); ok {
+			return catalogued(s, mode, effs, false, 0)
+		}
+	}
+	if effs, ok := funcEffects[key]; ok {
+		return catalogued(s, mode, effs, true)
+	}
+	if i, ok := goLaunchers[key]; ok && i < len(s.ops) {
+		if inner, ok := s.ops[i].(*ssa.MakeClosure); ok {
+			d := b.closureCall(s, modeGo, inner, nil)
+			d.neutral = append(d.neutral, i)
+			return d
+		}
+		return decision{}
+	}
+	if callee == nil {
+		return decision{}
+	}
+	return b.summarized(s, mode, callee)
+}
+
+// catalogued turns the catalogue's effects into uses. A write by a package
+// function (fmt.Fprintf) into a bufio.Writer is a buffered write; the
+// argument after the receiver of SetLinger is its linger value. The
+// operands in neutral (a method's receiver) are understood even when the
+// method does nothing to them.
+func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral ...int) decision {
+	d := decision{neutral: neutral}
+	for _, e := range effs {
+		if e.operand >= len(s.ops) {
+			continue
+		}
+		u := use{value: s.ops[e.operand], operand: e.operand, mode: mode, onErr: e.onErr, onFalse: e.onFalse}
+		k := e.kind
+		if k == Linger && len(s.ops) > 1 {
+			u.linger = lingerOf(s.ops[1])
+		}
+		if isFunc && k == Write && buffered(s.ops[e.operand]) {
+			k = BufWrite // fmt.Fprintf(bw, ...) fills bw's buffer
+		}
+		u.paths = [][]Kind{{k}}
+		d.uses = append(d.uses, u)
+	}
+	return d
+}
+
+// summarized applies callee's summary to the conn operands it covers. A
+// named function (not a closure) owns its conn parameters for the
+// duration of the call.
+func (b *funcBuilder) summarized(s callSite, mode callMode, callee *ssa.Function) decision {
+	sum := b.ps.summary(callee)
+	if sum == nil {
+		return decision{}
+	}
+	var d decision
+	for i, o := range s.ops {
+		if !b.tracked(o) {
+			continue
+		}
+		if pe, ok := sum.param(i); ok {
+			paths := kindPaths(pe.Paths)
+			d.uses = append(d.uses, use{value: o, operand: i, mode: mode, paths: paths, via: callee.Name(),
+				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths)})
+		}
+	}
+	return d
+}
+
+// apply records one use at the call site; a direct call's error and false
+// results are remembered for the branches on them (edges.go).
+func (b *funcBuilder) apply(s callSite, u use) {
+	c := b.connOf(u.value)
+	if c == nil {
+		return
+	}
+	if u.escape != "" {
+		b.escape(c, u.escape)
+		return
+	}
+	b.record(c, s, u)
+	if v, ok := s.instr.(*ssa.Call); ok && u.mode == modeCall {
+		if u.onErr != 0 {
+			setKind(b.onErr, v, c, u.onErr)
+		}
+		if u.onFalse != 0 {
+			setKind(b.onFalse, v, c, u.onFalse)
+		}
+	}
+}
+
+// setKind records that on an edge of the call v, c undergoes k.
+func setKind(m map[ssa.Value]map[*Conn]Kind, v ssa.Value, c *Conn, k Kind) {
+	if m[v] == nil {
+		m[v] = map[*Conn]Kind{}
+	}
+	m[v][c] = k
+}
+
+// buffered reports whether writes to v land in a bufio buffer: v is a
+// *bufio.Writer or *bufio.ReadWriter, possibly converted to io.Writer.
+func buffered(v ssa.Value) bool {
+	for {
+		switch x := v.(type) {
+		case *ssa.MakeInterface:
+			v = x.X
+			continue
+		case *ssa.ChangeInterface:
+			v = x.X
+			continue
+		}
+		return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
+	}
+}
+
+// keyOf names the static callee of call (funcKey), or nothing for an
+// interface method call.
+func keyOf(call *ssa.CallCommon) [2]string {
+	if call.IsInvoke() {
+		return [2]string{}
+	}
+	k, _ := funcKey(call.StaticCallee())
+	return k
+}
+
+// calleeName names what call calls, for escape reasons.
+func calleeName(call *ssa.CallCommon) string {
+	if call.IsInvoke() {
+		return call.Method.Name()
+	}
+	if fn := call.StaticCallee(); fn != nil {
+		return fn.Name()
+	}
+	return "a function value"
+}
+
+// operands returns the receiver (for interface method calls) followed by
+// the arguments; a static method call's receiver is already its first
+// argument.
+func operands(call *ssa.CallCommon) []ssa.Value {
+	if call.IsInvoke() {
+		return append([]ssa.Value{call.Value}, call.Args...)
+	}
+	return call.Args
+}

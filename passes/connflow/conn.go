@@ -1,0 +1,176 @@
+package connflow
+
+import (
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file is the model's vocabulary for one function: a Func holds
+// Conns, and a Conn says where the connection comes from (Origin),
+// whether this function owns it, and what the rules may ask about its
+// goroutines and loops.
+
+// A Func is the model of one function: its connections and their events.
+type Func struct {
+	SSA   *ssa.Function
+	Conns []*Conn
+}
+
+// Origin says where a connection value comes from.
+type Origin int
+
+// The origins, from the strongest claim of ownership to the weakest.
+const (
+	FromCall    Origin = iota // a call returned it: net.Dial, Accept, a constructor; this function owns it
+	FromParam                 // a parameter: this function owns it if it closes it
+	FromFreeVar               // captured by a closure: the enclosing function owns it
+	FromHeap                  // loaded from a field, global, map, slice or channel: someone else owns it
+)
+
+// weaker reports whether o claims less ownership than p. When the values
+// of one conn disagree, the weakest origin is the conn's: a conn that any
+// of its values loaded from the heap belongs to whoever stored it there,
+// one captured from the enclosing function belongs to that function, and
+// a parameter merged with a call's result is still the caller's.
+func (o Origin) weaker(p Origin) bool { return o > p }
+
+// A Conn is one connection inside one function: every SSA value that
+// denotes it (through Phi, interface conversion, type assertion, local
+// variables, closures, and byte-carrying wrappers such as bufio.Writer).
+type Conn struct {
+	ID     int
+	Fn     *Func
+	Origin Origin
+	// Index is the parameter index (FromParam) or free-variable index (FromFreeVar).
+	Index int
+	// Type is the most specific connection type among its values (for
+	// suggested fixes); nil if the values only have io interface types,
+	// or if the conn has no TCP teardown (a pipe, a datagram socket, an
+	// in-memory stream).
+	Type types.Type
+	// Value is a representative SSA value, and Values all of them.
+	Value  ssa.Value
+	Values []ssa.Value
+	// Escaped is non-empty when ownership left the function; it says how.
+	// Rules about closing stay silent for escaped conns.
+	Escaped string
+	// ConcurrentDrain is set when a goroutine started by this function
+	// reads the conn until EOF (a proxy's copy loop): it drains the conn
+	// for the function's own CloseWrite.
+	ConcurrentDrain bool
+	// ConcurrentRead is set when a goroutine started by this function
+	// reads the conn: a suggested fix must not drain it.
+	ConcurrentRead bool
+	// Accepted is set when the conn comes from Accept (or an HTTP
+	// Hijack) in this function: this side is the server.
+	Accepted bool
+	// Goroutines is the number of go statements (and WaitGroup.Go calls)
+	// whose goroutine uses the conn.
+	Goroutines int
+	// Overflow is set when the path histories exceeded their budget; rules
+	// stay silent about the conn and report nothing rather than guess.
+	Overflow bool
+
+	Events []*Event
+	// Reaching maps an event to the histories that reach it (the events
+	// before it on each path), in the order the dataflow found them.
+	Reaching map[*Event][]History
+
+	exits     []History                // histories at the function's returns (for summaries)
+	goReaders map[ssa.Instruction]bool // go statements whose goroutine reads the conn
+}
+
+// Owned reports whether this function owns the conn: it made or received
+// it, and did not hand it on. Only owned conns are judged at Close.
+func (c *Conn) Owned() bool {
+	return c.Escaped == "" && !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam)
+}
+
+// IsStream reports whether the conn is known to be a stream socket whose
+// Close can send RST: its type is a connection (not only an io.Reader or
+// io.Writer that might be one), and it is not a pipe, a datagram socket
+// or an in-memory stream.
+func (c *Conn) IsStream() bool { return c.Type != nil }
+
+// EventsOf returns the conn's events of kind k in source order.
+func (c *Conn) EventsOf(k Kind) []*Event {
+	var out []*Event
+	for _, e := range c.Events {
+		if e.Kind == k {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Joined reports whether, after h[i], the function waited for all the
+// goroutines that use c: a Wait, or at least as many channel receives as
+// there are such goroutines.
+func (c *Conn) Joined(h History, i int) bool {
+	n := 0
+	for _, e := range h[max(i+1, 0):] {
+		switch e.Kind {
+		case JoinAll:
+			return true
+		case Join:
+			n++
+		}
+	}
+	return c.Goroutines > 0 && n >= c.Goroutines
+}
+
+// ReadByOtherGoroutine reports whether a goroutine started by another go
+// statement reads the conn on the same paths as the go statement goStmt:
+// the two statements are in one block, or one dominates the other (a
+// goroutine started in the other branch of a select does not count).
+func (c *Conn) ReadByOtherGoroutine(goStmt ssa.Instruction) bool {
+	for r := range c.goReaders {
+		if r == goStmt {
+			continue
+		}
+		a, b := r.Block(), goStmt.Block()
+		if a == b || a.Dominates(b) || b.Dominates(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// InExchangeLoop reports whether the read ev is the read site of a
+// request-response loop: on some path ev is reached again after a write
+// that followed it. Such a site reads replies on every round but the
+// first, so the protocol frames what it reads: the peer answers what was
+// asked, and a Close after such a read leaves nothing unread that the
+// peer is still sending.
+func (c *Conn) InExchangeLoop(ev *Event) bool {
+	for _, h := range c.Reaching[ev] {
+		if i := slices.Index(h, ev); i >= 0 && h.After(i, Write) {
+			return true
+		}
+	}
+	return false
+}
+
+// params counts the parameters among the conn's values: more than one
+// means a phi merged two parameters into this conn.
+func (c *Conn) params() int {
+	n := 0
+	for _, v := range c.Values {
+		if _, ok := v.(*ssa.Parameter); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// connOfValue returns the conn one of whose values is v, or nil.
+func (f *Func) connOfValue(v ssa.Value) *Conn {
+	for _, c := range f.Conns {
+		if slices.Contains(c.Values, v) {
+			return c
+		}
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+// Package connflow is teardown's connection model: for each function of a
+// package that touches a connection, which values are one connection,
+// who owns it, what happens to it on every path, and what a helper does
+// to the connections it is given. The rules (passes/writeclose, ...)
+// judge that model; they never walk SSA themselves.
+//
+// # Analyzer connflow
+//
+// connflow: teardown's connection model; reports only functions and
+// connections left unanalyzed because a budget was hit
+//
+// The analyzer's Result is the model of the package (Funcs, Lingers,
+// Budget, Config). It exports two facts: a Summary of what a function
+// does to its conn-like parameters, and InMemory for a function that only
+// makes in-memory conns. It builds SSA only for the functions that can
+// touch a connection, so it never forces SSA onto every dependency.
+//
+// # How a function is modelled
+//
+// Each file decides one thing, and opens with a comment that says what:
+//
+//   - types.go: what a connection is, by its type (IsConn, IsConnLike).
+//   - ops.go: the catalogue of operations, as data: which calls read,
+//     write, half-close, close or wrap a connection.
+//   - event.go: the vocabulary of events (Kind, Event), histories and
+//     paths, and the queries the rules ask of them.
+//   - conn.go: a function's conns (Func, Conn), their Origin and
+//     ownership.
+//   - builder.go: the order of the three steps below.
+//   - identity.go: step 1, which SSA values are one conn (union-find), and
+//     where each conn comes from.
+//   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
+//     the events each instruction causes. A call's uses are decided in
+//     calls.go in a stated order; a conn operand no rule accounts for
+//     escapes, by construction.
+//   - flow.go: step 3, a bounded forward dataflow that finds the histories
+//     reaching every event, in the same order on every run.
+//   - summary.go: a function's Summary, the fact through which its callers
+//     see into it.
+//   - inmemory.go: in-memory producers and the InMemory fact.
+//   - linger.go: SO_LINGER settings and the values they set.
+//   - select.go, program.go: which functions get SSA, and the SSA program
+//     shared by the passes of one load.
+//   - budget.go: where a budget cost a verdict, reported as a note.
+//   - analyzer.go: the analyzer, its Config, and the order in which a
+//     package is modelled.
+//
+// docs/design.md explains the model and its decisions.
+package connflow

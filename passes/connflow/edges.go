@@ -1,0 +1,176 @@
+package connflow
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file learns from branches. Some facts are known only on one edge
+// of an If: where a write's error is non-nil the conn is broken (Failed);
+// where a read's error is non-nil, or io.EOF, or Scanner.Scan is false,
+// the read side has ended (ReadEOF); where an assertion to a CloseWrite
+// interface fails, the path has done all it can to half-close.
+
+// A branch holds the events learnt on the edges of one If.
+type branch struct {
+	then *Event // on the true edge (Succs[0])
+	els  *Event // on the false edge (Succs[1])
+}
+
+// on returns the event learnt on the edge to the If block's succ'th
+// successor, or nil.
+func (br branch) on(succ int) *Event {
+	if succ == 0 {
+		return br.then
+	}
+	return br.els
+}
+
+// A test is what an If's condition asks of a call's result.
+type test struct {
+	call    ssa.Value // the call whose result is tested
+	onTrue  bool      // the outcome that teaches something is the true edge
+	eofOnly bool      // err == io.EOF: only read-side events apply
+	isFalse bool      // a bool result (Scanner.Scan): use onFalse, not onErr
+}
+
+// edgeEvents records the events learnt on ifi's edges, for every conn
+// the tested call acted on.
+func (b *funcBuilder) edgeEvents(ifi *ssa.If) {
+	t := b.testOf(ifi)
+	if t == nil {
+		b.assertEdge(ifi)
+		return
+	}
+	kinds := b.onErr[t.call]
+	if t.isFalse {
+		kinds = b.onFalse[t.call]
+	}
+	for _, c := range b.f.Conns {
+		k, ok := kinds[c]
+		if !ok || (t.eofOnly && k != ReadEOF) {
+			continue
+		}
+		ev := b.event(c, ifi, k, "", modeCall, false)
+		ev.Operand = -1
+		ev.Pos = t.call.Pos()
+		if call, ok := t.call.(*ssa.Call); ok && call.Call.Pos().IsValid() {
+			ev.Pos = call.Call.Pos()
+		}
+		if t.onTrue {
+			b.setBranch(c, ifi, branch{then: ev})
+		} else {
+			b.setBranch(c, ifi, branch{els: ev})
+		}
+	}
+}
+
+// testOf recognizes the conditions that teach something: err != nil and
+// err == nil on a call's error result, err == io.EOF (and !=),
+// errors.Is(err, io.EOF), and a call with a false-edge event
+// (Scanner.Scan). It returns nil for any other condition.
+func (b *funcBuilder) testOf(ifi *ssa.If) *test {
+	switch cond := ifi.Cond.(type) {
+	case *ssa.BinOp:
+		if cond.Op != token.EQL && cond.Op != token.NEQ {
+			return nil
+		}
+		x, y := cond.X, cond.Y
+		if isNilConst(x) {
+			x, y = y, x
+		}
+		call := errCall(x)
+		switch {
+		case call == nil:
+			return nil
+		case isNilConst(y):
+			return &test{call: call, onTrue: cond.Op == token.NEQ}
+		case isEOF(y):
+			// err == io.EOF: true edge; err != io.EOF: false edge.
+			return &test{call: call, onTrue: cond.Op == token.EQL, eofOnly: true}
+		}
+	case *ssa.Call:
+		if k, _ := funcKey(cond.Call.StaticCallee()); k == [2]string{"errors", "Is"} && len(cond.Call.Args) == 2 && isEOF(cond.Call.Args[1]) {
+			if call := errCall(cond.Call.Args[0]); call != nil {
+				return &test{call: call, onTrue: true, eofOnly: true}
+			}
+		} else if _, ok := b.onFalse[cond]; ok {
+			return &test{call: cond, isFalse: true}
+		}
+	}
+	return nil
+}
+
+// assertEdge handles `if cw, ok := c.(interface{ CloseWrite() error }); ok`:
+// on the edge where the assertion fails the conn cannot be half-closed,
+// so that path has done all it can (a CloseWrite event); likewise for a
+// drain helper interface. This keeps "half-close if possible" code quiet.
+func (b *funcBuilder) assertEdge(ifi *ssa.If) {
+	ex, ok := ifi.Cond.(*ssa.Extract)
+	if !ok || ex.Index != 1 {
+		return
+	}
+	ta, ok := ex.Tuple.(*ssa.TypeAssert)
+	if !ok || !ta.CommaOk {
+		return
+	}
+	c := b.connOf(ta.X)
+	if c == nil {
+		return
+	}
+	if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "CloseWrite"); obj == nil {
+		return
+	}
+	ev := b.event(c, ifi, CloseWrite, "", modeCall, false)
+	ev.Operand = -1
+	ev.Pos = ta.Pos()
+	b.setBranch(c, ifi, branch{els: ev})
+}
+
+// setBranch records the events learnt on ifi's edges for c.
+func (b *funcBuilder) setBranch(c *Conn, ifi *ssa.If, br branch) {
+	m := b.edges[c]
+	if m == nil {
+		m = map[*ssa.If]branch{}
+		b.edges[c] = m
+	}
+	m[ifi] = br
+}
+
+// errCall returns the call whose error result v is, or nil.
+func errCall(v ssa.Value) ssa.Value {
+	switch v := v.(type) {
+	case *ssa.Extract:
+		if c, ok := v.Tuple.(*ssa.Call); ok && isErrorType(v.Type()) {
+			return c
+		}
+	case *ssa.Call:
+		if isErrorType(v.Type()) {
+			return v
+		}
+	}
+	return nil
+}
+
+// isErrorType reports whether t is the error interface.
+func isErrorType(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// isEOF reports whether v is a load of io.EOF.
+func isEOF(v ssa.Value) bool {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		if g, ok := u.X.(*ssa.Global); ok {
+			return g.Name() == "EOF" && g.Pkg != nil && g.Pkg.Pkg.Path() == "io"
+		}
+	}
+	return false
+}
+
+// isNilConst reports whether v is the constant nil.
+func isNilConst(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	return ok && c.Value == nil
+}

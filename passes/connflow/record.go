@@ -1,0 +1,195 @@
+package connflow
+
+import (
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file walks a function's instructions (step 2 of its model) and
+// records, per conn, the events each one causes and the steps the path
+// dataflow (flow.go) takes there. What a call does is decided in calls.go;
+// what a branch teaches in edges.go; joins in goroutines.go.
+
+// A callMode says how a call runs: now, when the function returns, or in
+// a new goroutine.
+type callMode int
+
+const (
+	modeCall  callMode = iota // a call: its events happen here
+	modeDefer                 // a defer: its events happen at RunDefers
+	modeGo                    // a go statement: its events happen concurrently
+)
+
+// modeOf returns how instr runs its callee.
+func modeOf(instr ssa.CallInstruction) callMode {
+	switch instr.(type) {
+	case *ssa.Defer:
+		return modeDefer
+	case *ssa.Go:
+		return modeGo
+	}
+	return modeCall
+}
+
+// A stepOp is what the dataflow does to the histories at an instruction.
+type stepOp int
+
+const (
+	stepApply stepOp = iota // continue every history with each of paths
+	stepPush                // register a deferred group
+	stepRun                 // run the registered deferred groups (RunDefers)
+	stepReset               // a new conn is made here (a Dial or Accept in a loop): its history starts empty
+)
+
+// A step is one thing the dataflow does at an instruction.
+type step struct {
+	op    stepOp
+	paths alternatives // stepApply
+	group int          // stepPush: the index in funcBuilder.groups
+}
+
+// eventsAndEscapes walks the instructions in block order and records what
+// each does to the conns: events, escapes, defers run, branch edges.
+func (b *funcBuilder) eventsAndEscapes() {
+	for _, blk := range b.fn.Blocks {
+		for _, instr := range blk.Instrs {
+			switch in := instr.(type) {
+			case ssa.CallInstruction:
+				b.call(in)
+			case *ssa.RunDefers:
+				for _, c := range b.f.Conns {
+					b.addStep(c, in, step{op: stepRun})
+				}
+			case *ssa.If:
+				b.edgeEvents(in)
+			default:
+				b.handedOn(instr)
+			}
+		}
+	}
+}
+
+// handedOn records the escapes of instructions that are not calls: a conn
+// returned, stored anywhere but its own local variable, sent on a
+// channel, put in a map, or captured by a closure that outlives the call.
+func (b *funcBuilder) handedOn(instr ssa.Instruction) {
+	switch in := instr.(type) {
+	case *ssa.Return:
+		for _, r := range in.Results {
+			b.escape(b.connOf(r), "returned")
+		}
+	case *ssa.Store:
+		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) {
+			b.escape(c, "stored")
+		}
+	case *ssa.Send:
+		b.escape(b.connOf(in.X), "sent on a channel")
+	case *ssa.MapUpdate:
+		b.escape(b.connOf(in.Value), "stored in a map")
+		b.escape(b.connOf(in.Key), "stored in a map")
+	case *ssa.MakeClosure:
+		if !closureInlined(in) {
+			for _, bind := range in.Bindings {
+				b.escape(b.connOf(bind), "captured by a closure that outlives the call")
+			}
+		}
+	}
+}
+
+// resets starts a conn's history afresh where a call returns it: in a
+// loop, each Accept or Dial makes a new connection, and the events of the
+// previous iteration's connection are not its history.
+func (b *funcBuilder) resets() {
+	for _, c := range b.f.Conns {
+		for _, v := range c.Values {
+			if rt, ok := b.roots[v]; !ok || rt.origin != FromCall {
+				continue
+			}
+			var def ssa.Instruction
+			switch v := v.(type) {
+			case *ssa.Call:
+				def = v
+			case *ssa.Extract:
+				def, _ = v.Tuple.(ssa.Instruction)
+			}
+			if def != nil {
+				b.addStep(c, def, step{op: stepReset})
+			}
+		}
+	}
+}
+
+// record turns u's paths into events of c at the call site s, and
+// registers them as a step of c's dataflow: applied here, pushed as a
+// deferred group, or (in a goroutine) applied concurrently. A path that
+// hands the conn on makes it escape instead.
+func (b *funcBuilder) record(c *Conn, s callSite, u use) {
+	var paths alternatives
+	for _, p := range u.paths {
+		var evs []*Event
+		for _, k := range p {
+			if k == Escape {
+				b.escape(c, "handed on by "+u.via)
+				return
+			}
+			if u.mode == modeGo && (k == Read || k == ReadEOF) {
+				b.concurrentRead(c, s.instr, k)
+				continue
+			}
+			ev := b.event(c, s.instr, k, u.via, u.mode, u.calleeOwns)
+			ev.Linger = u.linger
+			ev.Operand = u.operand
+			evs = append(evs, ev)
+		}
+		paths = append(paths, evs)
+	}
+	switch u.mode {
+	case modeGo:
+		b.goSite(c, s.instr)
+	case modeDefer:
+		b.groups[c] = append(b.groups[c], paths)
+		b.addStep(c, s.instr, step{op: stepPush, group: len(b.groups[c]) - 1})
+		return
+	}
+	b.addStep(c, s.instr, step{op: stepApply, paths: paths})
+}
+
+// evKey identifies an event: one kind of operation on one conn at one
+// instruction, by one route.
+type evKey struct {
+	conn       *Conn
+	instr      ssa.Instruction
+	kind       Kind
+	via        string
+	deferred   bool
+	concurrent bool
+}
+
+// event returns the event of kind k on c at instr, making it on first
+// use. A direct call's event is placed at the call's '(' (where go/ssa
+// puts calls), any other at the instruction.
+func (b *funcBuilder) event(c *Conn, instr ssa.Instruction, k Kind, via string, mode callMode, calleeOwns bool) *Event {
+	key := evKey{c, instr, k, via, mode == modeDefer, mode == modeGo}
+	if ev, ok := b.evs[key]; ok {
+		return ev
+	}
+	pos := instr.Pos()
+	if ci, ok := instr.(ssa.CallInstruction); ok && mode == modeCall && ci.Common().Pos().IsValid() {
+		pos = ci.Common().Pos()
+	}
+	ev := &Event{ID: b.nextID, Kind: k, Conn: c, Pos: pos, Instr: instr, Via: via,
+		Deferred: mode == modeDefer, Concurrent: mode == modeGo, CalleeOwns: calleeOwns}
+	b.nextID++
+	b.evs[key] = ev
+	c.Events = append(c.Events, ev)
+	return ev
+}
+
+// addStep registers s as a step of c's dataflow at instr.
+func (b *funcBuilder) addStep(c *Conn, instr ssa.Instruction, s step) {
+	m := b.steps[c]
+	if m == nil {
+		m = map[ssa.Instruction][]step{}
+		b.steps[c] = m
+	}
+	m[instr] = append(m[instr], s)
+}

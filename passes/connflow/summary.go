@@ -1,0 +1,219 @@
+package connflow
+
+import (
+	"fmt"
+	"go/types"
+	"maps"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file turns a function's model into a Summary of what it does to
+// its conn-like parameters (and, for a closure, its free variables): the
+// facts through which callers, here and in other packages, see into
+// helpers. A summary spells each path as a string of Kind letters; that
+// encoding stays in this file (kindPaths reads it back).
+
+// A Summary is a function's effect on its conn-like parameters: for each,
+// the event kinds (see Kind) along each path from entry to return. It is
+// exported as an object fact, so it must gob-encode deterministically:
+// slices only, sorted.
+type Summary struct {
+	Params   []ParamEffect
+	FreeVars []ParamEffect `json:"-"` // closures only; never exported
+}
+
+// ParamEffect is the set of paths, as kind strings, for one parameter
+// (the receiver of a method is parameter 0). "o" means the function hands
+// the value on; "" is a path that does nothing to it.
+type ParamEffect struct {
+	Index int
+	Paths []string
+}
+
+// maxSummary is how many distinct paths a parameter's summary keeps;
+// beyond it the parameter is summarized as handed on.
+const maxSummary = 16
+
+// AFact marks Summary as a fact.
+func (*Summary) AFact() {}
+
+// String shows the summary as -debug=f prints it: effects(0:hec 1:|w).
+func (s *Summary) String() string {
+	var parts []string
+	for _, p := range s.Params {
+		parts = append(parts, fmt.Sprintf("%d:%s", p.Index, strings.Join(p.Paths, "|")))
+	}
+	return "effects(" + strings.Join(parts, " ") + ")"
+}
+
+// param returns the effect on parameter i, if summarized.
+func (s *Summary) param(i int) (ParamEffect, bool) {
+	for _, p := range s.Params {
+		if p.Index == i {
+			return p, true
+		}
+	}
+	return ParamEffect{}, false
+}
+
+// kindPaths reads a summary's paths back as kinds.
+func kindPaths(paths []string) [][]Kind {
+	out := make([][]Kind, len(paths))
+	for i, p := range paths {
+		out[i] = []Kind(p)
+	}
+	return out
+}
+
+// spell writes a history as a summary path.
+func spell(h History) string { return h.String() }
+
+// errKindOf derives, from a helper's paths, what a non-nil error from it
+// means: a helper that only reads met EOF or an error (ReadEOF); any other
+// helper failed (Failed); a helper that does nothing means nothing (0).
+func errKindOf(paths [][]Kind) Kind {
+	readOnly, any := true, false
+	for _, p := range paths {
+		for _, k := range p {
+			any = true
+			if k != Read && k != ReadEOF {
+				readOnly = false
+			}
+		}
+	}
+	switch {
+	case !any:
+		return 0
+	case readOnly:
+		return ReadEOF
+	}
+	return Failed
+}
+
+// summary returns fn's effect on its conn-like parameters (and free
+// variables, for a closure): from the package's own model when fn is
+// here, from a fact otherwise. nil means unknown.
+func (ps *pkgState) summary(fn *ssa.Function) *Summary {
+	if o := fn.Origin(); o != nil {
+		// A generic function: its parameters are of type-parameter type,
+		// which is never a conn, so it says nothing about conns.
+		fn = o
+	}
+	if s, ok := ps.summaries[fn]; ok {
+		return s
+	}
+	var s *Summary
+	if fn.Pkg != nil && fn.Pkg.Pkg == ps.pass.Pkg {
+		if m := ps.model(fn); m != nil {
+			s = m.summarize()
+		}
+	} else if obj, ok := fn.Object().(*types.Func); ok {
+		var fact Summary
+		if ps.pass.ImportObjectFact(obj, &fact) {
+			s = &fact
+		}
+	}
+	if !ps.building[fn] {
+		ps.summaries[fn] = s
+	}
+	return s
+}
+
+// A slot is a parameter ({0, index}) or a free variable ({1, index}).
+type slot [2]int
+
+// summarize turns the histories at the function's returns into a Summary.
+func (f *Func) summarize() *Summary {
+	paths := map[slot]map[string]bool{}
+	for _, c := range f.Conns {
+		var key slot
+		switch c.Origin {
+		case FromParam:
+			key = slot{0, c.Index}
+		case FromFreeVar:
+			key = slot{1, c.Index}
+		default:
+			continue
+		}
+		if paths[key] == nil {
+			paths[key] = map[string]bool{}
+		}
+		for _, p := range c.summaryPaths() {
+			paths[key][p] = true
+		}
+	}
+	f.untouchedParams(paths)
+	s := &Summary{}
+	for key, set := range paths {
+		pe := ParamEffect{Index: key[1], Paths: slices.Sorted(maps.Keys(set))}
+		if len(pe.Paths) > maxSummary {
+			pe.Paths = []string{string(Escape)}
+		}
+		if key[0] == 0 {
+			s.Params = append(s.Params, pe)
+		} else {
+			s.FreeVars = append(s.FreeVars, pe)
+		}
+	}
+	byIndex := func(a, b ParamEffect) int { return a.Index - b.Index }
+	slices.SortFunc(s.Params, byIndex)
+	slices.SortFunc(s.FreeVars, byIndex)
+	return s
+}
+
+// summaryPaths returns the conn's paths as a summary spells them. It is
+// handed on ("o") when it escaped, was given up on, or is two parameters
+// merged into one conn by a phi (what happens to it happens to either,
+// so to neither for sure). A conn with no path to a return (every path
+// panics) has one empty path.
+func (c *Conn) summaryPaths() []string {
+	if c.Escaped != "" || c.Overflow || c.Origin == FromParam && c.params() > 1 {
+		return []string{string(Escape)}
+	}
+	if len(c.exits) == 0 {
+		return []string{""}
+	}
+	var out []string
+	for _, h := range c.exits {
+		out = append(out, spell(h))
+	}
+	return out
+}
+
+// untouchedParams adds the conn-like parameters that are not a conn of
+// their own: untouched (""), or merged by a phi with a value the function
+// did not receive, such as a field load or another parameter. What
+// happens to the merged value may not happen to the parameter, and the
+// other way round: it is handed on ("o"), as far as the caller can know.
+func (f *Func) untouchedParams(paths map[slot]map[string]bool) {
+	for i, p := range f.SSA.Params {
+		if !IsConnLike(p.Type()) {
+			continue
+		}
+		if _, ok := paths[slot{0, i}]; ok {
+			continue
+		}
+		path := ""
+		if f.connOfValue(p) != nil {
+			path = string(Escape)
+		}
+		paths[slot{0, i}] = map[string]bool{path: true}
+	}
+}
+
+// informative drops the parameters that the function only hands on
+// ("o" on every path): a caller that finds no summary for an argument
+// takes it as handed on too, so their facts would say nothing. They were
+// half of the facts on std.
+func informative(params []ParamEffect) []ParamEffect {
+	var out []ParamEffect
+	for _, p := range params {
+		if !(len(p.Paths) == 1 && p.Paths[0] == string(Escape)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
