@@ -28,5 +28,5 @@ func Analyzers() []*analysis.Analyzer {
 func NewSuite(cfg connflow.Config) []*analysis.Analyzer {
 	model := connflow.New(cfg)
 	rules := suite.NewRules(model)
-	return append(rules, directives.New(rules...), model)
+	return append(rules, directives.New(model, rules...), model)
 }

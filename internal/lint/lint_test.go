@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/teardownlint/teardown/internal/directive"
 	"github.com/teardownlint/teardown/internal/lint"
 	"github.com/teardownlint/teardown/passes/connflow"
 )
@@ -55,7 +56,7 @@ func TestParseDirectives(t *testing.T) {
 		{"//teardown:frobnicate x", "frobnicate", `unknown verb "frobnicate" (want ignore or abort)`},
 		{"//teardown:", "", "missing verb"},
 	} {
-		d := lint.ParseDirectiveText(tc.text, []string{"known", "other"})
+		d := directive.ParseText(tc.text, []string{"known", "other"})
 		if d.Verb != tc.verb || !strings.Contains(d.Malformed, tc.malformed) || (tc.malformed == "") != (d.Malformed == "") {
 			t.Errorf("%q: got verb %q malformed %q, want verb %q malformed containing %q", tc.text, d.Verb, d.Malformed, tc.verb, tc.malformed)
 		}

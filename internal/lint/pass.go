@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/teardownlint/teardown/internal/directive"
 	"github.com/teardownlint/teardown/passes/connflow"
 )
 
@@ -22,7 +23,7 @@ type Pass struct {
 	Rule  *Doc
 	Model *connflow.Result
 
-	directives []*Directive // parsed on first use: most packages report nothing
+	directives []*directive.Directive // parsed on first use: most packages report nothing
 	parsed     bool
 	outcome    *Outcome
 	current    *ssa.Function
@@ -121,16 +122,16 @@ func (p *Pass) callStart(pos token.Pos) token.Pos {
 
 // Directives returns the package's teardown directives, parsing them on
 // first use.
-func (p *Pass) Directives() []*Directive {
+func (p *Pass) Directives() []*directive.Directive {
 	if !p.parsed {
-		p.directives, p.parsed = ParseDirectives(p.Fset, p.Files, RuleNames()), true
+		p.directives, p.parsed = directive.Parse(p.Fset, p.Files, append(directive.Rules(), directive.Budget)), true
 	}
 	return p.directives
 }
 
 // Directive returns a well-formed directive with the verb that covers pos,
 // and marks it used.
-func (p *Pass) Directive(verb string, pos token.Pos) *Directive {
+func (p *Pass) Directive(verb string, pos token.Pos) *directive.Directive {
 	posn := p.Fset.Position(pos)
 	for _, dir := range p.Directives() {
 		if dir.Verb == verb && dir.Malformed == "" && dir.Covers(posn) {
@@ -206,6 +207,10 @@ type CloseRule struct {
 	// Verdict returns the event that condemns the path (the last write,
 	// the abandoned read, ...), or nil if the path is fine.
 	Verdict func(connflow.Path) *connflow.Event
+	// Need ranks a condemned path by how much its fix must do (nil: all
+	// alike): of the paths that reach one Close, the one that needs the
+	// most is reported, so that its message and fix cover the others.
+	Need func(Finding) int
 }
 
 // A Finding is a Close that a rule's verdict condemns: the path chosen
@@ -216,8 +221,9 @@ type Finding struct {
 }
 
 // JudgeCloses is the loop every Close rule shares: each Close site (a
-// position) of each conn the rule judges is judged on the paths that
-// reach it, and reported at most once, on the first path with a verdict.
+// position) of each conn the rule judges is judged on every path that
+// reaches it, and reported at most once, on the path chosen by the order
+// of before.
 func (p *Pass) JudgeCloses(r CloseRule, report func(Finding)) {
 	for f := range p.Funcs {
 		for _, c := range f.Conns {
@@ -229,14 +235,47 @@ func (p *Pass) JudgeCloses(r CloseRule, report func(Finding)) {
 				if reported[close.Pos] || close.Concurrent && !r.Concurrent {
 					continue
 				}
+				var chosen *Finding
 				for path := range c.Paths(close) {
 					if e := r.Verdict(path); e != nil {
-						reported[close.Pos] = true
-						report(Finding{path, e})
-						break
+						if f := (Finding{path, e}); chosen == nil || r.before(f, *chosen) {
+							chosen = &f
+						}
 					}
+				}
+				if chosen != nil {
+					reported[close.Pos] = true
+					report(*chosen)
 				}
 			}
 		}
 	}
+}
+
+// before is the order in which the condemned paths of one Close are
+// chosen to be reported, so that the same code gets the same message and
+// fix on every run: the path whose fix must do the most (Need) first;
+// then the one whose culprit comes first in the source; then the shorter
+// history; then the one whose events were made first.
+func (r CloseRule) before(a, b Finding) bool {
+	if r.Need != nil {
+		if na, nb := r.Need(a), r.Need(b); na != nb {
+			return na > nb
+		}
+	}
+	if a.Culprit.Pos != b.Culprit.Pos {
+		return a.Culprit.Pos < b.Culprit.Pos
+	}
+	if a.Culprit.ID != b.Culprit.ID {
+		return a.Culprit.ID < b.Culprit.ID
+	}
+	if len(a.Events) != len(b.Events) {
+		return len(a.Events) < len(b.Events)
+	}
+	for i := range a.Events {
+		if a.Events[i].ID != b.Events[i].ID {
+			return a.Events[i].ID < b.Events[i].ID
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package connflow
 
 import (
 	"fmt"
+	"go/token"
 	"go/types"
 	"reflect"
 	"runtime/debug"
@@ -85,6 +86,10 @@ type Result struct {
 	// to model, or a conn with too many paths. connflow reports them, so
 	// that a skipped function is never a silent miss.
 	Budget []BudgetNote
+	// Used are the //teardown:ignore budget directives that suppressed a
+	// note, by position (the directives analyzer reports those that
+	// suppressed nothing).
+	Used map[token.Pos]bool
 }
 
 // panicOn is a test hook (see export_test.go).

@@ -50,3 +50,11 @@ func TestBudget(t *testing.T) {
 	defer connflow.Analyzer.Flags.Set("maxblocks", fmt.Sprint(connflow.MaxBlocks))
 	analysistest.Run(t, analysistest.TestData(), connflow.Analyzer, "budget")
 }
+
+// TestOverflow checks that a conn given up on (too many distinct paths) is
+// reported, not silently left unjudged, and that a few dozen independent
+// branches stay within the budget (passes/writeclose/testdata/src/multipath
+// has one, reported by writeclose).
+func TestOverflow(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), connflow.Analyzer, "overflow")
+}

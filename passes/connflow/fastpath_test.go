@@ -99,6 +99,11 @@ func analyze(t testing.TB, pkgs []*packages.Package) outcome {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return outcomeOf(graph)
+}
+
+// outcomeOf collects the outcome of an analysis.
+func outcomeOf(graph *checker.Graph) outcome {
 	var o outcome
 	diags, errs, facts := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	seen := map[*packages.Package]bool{}

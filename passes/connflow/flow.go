@@ -19,7 +19,7 @@ import (
 
 // maxStates is how many distinct states one block may hold before the
 // conn is given up (Overflow).
-const maxStates = 64
+const maxStates = 256
 
 // A pathState is one path's history and the defer groups registered on it.
 type pathState struct {

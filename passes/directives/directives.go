@@ -18,32 +18,37 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/teardownlint/teardown/internal/directive"
 	"github.com/teardownlint/teardown/internal/lint"
 	"github.com/teardownlint/teardown/internal/suite"
+	"github.com/teardownlint/teardown/passes/connflow"
 )
 
 // Analyzer checks the directives against the rules of the default suite.
-var Analyzer = New(suite.Rules()...)
+var Analyzer = New(connflow.Analyzer, suite.Rules()...)
 
 // New returns a directives analyzer that judges directives against the
-// given rule analyzers (a driver that builds its own rule instances, like
-// the golangci-lint plugin, passes them here).
-func New(rules ...*analysis.Analyzer) *analysis.Analyzer {
+// given rule analyzers and the connflow analyzer model they require (its
+// budget notes are ignored with //teardown:ignore budget). A driver that
+// builds its own suite, like the golangci-lint plugin, passes its own.
+func New(model *analysis.Analyzer, rules ...*analysis.Analyzer) *analysis.Analyzer {
 	return &analysis.Analyzer{
 		Name:       "directives",
 		Doc:        "directives: report malformed //teardown: directives and directives that suppress nothing\n\nA //teardown:ignore RULE[,RULE] reason or //teardown:abort reason directive needs a reason. One without a reason, one naming an unknown rule, and one that matched no finding are reported.",
 		URL:        "https://github.com/teardownlint/teardown/blob/main/docs/suppression.md",
-		Requires:   rules,
+		Requires:   append([]*analysis.Analyzer{model}, rules...),
 		ResultType: reflect.TypeFor[struct{}](),
-		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, rules) },
+		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, model, rules) },
 	}
 }
 
 // run reports the malformed directives, and those that suppressed or
 // justified nothing for the rules that honour them (an ignore's named
 // rules; a verb's rules, Doc.Verb).
-func run(pass *analysis.Pass, rules []*analysis.Analyzer) (any, error) {
-	used := map[string]map[token.Pos]bool{} // rule -> directives it used
+func run(pass *analysis.Pass, model *analysis.Analyzer, rules []*analysis.Analyzer) (any, error) {
+	used := map[string]map[token.Pos]bool{ // rule -> directives it used
+		directive.Budget: pass.ResultOf[model].(*connflow.Result).Used,
+	}
 	verbs := map[string]*lint.Verb{}        // verb -> what it justifies
 	owners := map[string][]string{}         // verb -> rules that honour it
 	for _, a := range rules {
@@ -54,11 +59,12 @@ func run(pass *analysis.Pass, rules []*analysis.Analyzer) (any, error) {
 			owners[d.Verb.Name] = append(owners[d.Verb.Name], o.Rule)
 		}
 	}
-	names := make([]string, len(rules))
-	for i, a := range rules {
-		names[i] = a.Name
+	var names []string
+	for _, a := range rules {
+		names = append(names, a.Name)
 	}
-	for _, d := range lint.ParseDirectives(pass.Fset, pass.Files, names) {
+	names = append(names, directive.Budget)
+	for _, d := range directive.Parse(pass.Fset, pass.Files, names) {
 		if d.Malformed != "" {
 			pass.Report(analysis.Diagnostic{Pos: d.Pos, Category: "directives", Message: d.Malformed})
 			continue

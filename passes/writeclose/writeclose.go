@@ -103,6 +103,12 @@ func halfClosedBy(h connflow.History, lw int, goStmt any) bool {
 	return false
 }
 
+// halfClosed reports whether the finding's path half-closed the conn
+// after its last write (in this function, not in a copy goroutine).
+func halfClosed(f lint.Finding) bool {
+	return f.Events.After(f.Events.Last(connflow.Write), connflow.CloseWrite) && !f.Culprit.Concurrent
+}
+
 // oneWay reports whether the conn is an output stream this function
 // opened and never reads: a client that reads nothing at all from the
 // peer speaks a one-way protocol (an upload, a log stream), where no
@@ -138,6 +144,12 @@ func run(p *lint.Pass, helper string) {
 		Judges:     func(c *connflow.Conn) bool { return !oneWay(c) },
 		Concurrent: true,
 		Verdict:    judge,
+		Need: func(f lint.Finding) int {
+			if halfClosed(f) {
+				return 0 // the fix only drains
+			}
+			return 1 // the fix half-closes and drains
+		},
 	}
 	p.JudgeCloses(rule, func(f lint.Finding) {
 		if f.At.Concurrent {
@@ -149,8 +161,7 @@ func run(p *lint.Pass, helper string) {
 			})
 			return
 		}
-		halfClosed := f.Events.After(f.Events.Last(connflow.Write), connflow.CloseWrite) && !f.Culprit.Concurrent
-		report(p, f.Conn, f.At, f.Culprit, halfClosed, helper)
+		report(p, f.Conn, f.At, f.Culprit, halfClosed(f), helper)
 	})
 }
 

@@ -24,3 +24,9 @@ func TestTestFiles(t *testing.T) {
 	defer connflow.Analyzer.Flags.Set("tests", "false")
 	analysistest.Run(t, analysistest.TestData(), writeclose.Analyzer, "testfileson")
 }
+
+// TestMultipath: a Close reached by condemned paths that would be
+// explained differently is reported on the path the stated order picks.
+func TestMultipath(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "multipath")
+}

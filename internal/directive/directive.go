@@ -1,10 +1,13 @@
-package lint
+// Package directive parses teardown's //teardown: comments. It is a leaf
+// package so that connflow (budget notes) and the rules (through
+// internal/lint) read directives the same way.
+package directive
 
 import (
 	"go/ast"
 	"go/token"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -35,21 +38,27 @@ type Directive struct {
 const prefix = "//teardown:"
 
 // verbs returns the directive verbs the rules know: ignore, then those
-// the rules honour (Doc.Verb), in the rules' order.
+// the rules honour (Register), in the rules' order.
 func verbs(rules []string) []string {
 	out := []string{"ignore"}
+	registry.Lock()
+	defer registry.Unlock()
 	for _, r := range rules {
-		if d := Rule(r); d != nil && d.Verb != nil && !slices.Contains(out, d.Verb.Name) {
-			out = append(out, d.Verb.Name)
+		if v := registry.verbs[r]; v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
 	return out
 }
 
-// ParseDirectives returns the teardown directives of the files, in order,
-// judged against the known rules (in the order their names are listed
-// in messages).
-func ParseDirectives(fset *token.FileSet, files []*ast.File, rules []string) []*Directive {
+// Budget is the name an ignore directive gives connflow's budget notes:
+// //teardown:ignore budget reason, on the note's line, the line above it,
+// or the line above the function's declaration.
+const Budget = "budget"
+
+// Parse returns the teardown directives of the files, in order, judged
+// against the known rule names (in the order messages list them).
+func Parse(fset *token.FileSet, files []*ast.File, rules []string) []*Directive {
 	var out []*Directive
 	for _, f := range files {
 		var codeLines map[int]bool // lines on which a statement or declaration ends
@@ -89,14 +98,14 @@ func endLines(fset *token.FileSet, f *ast.File) map[int]bool {
 // parseDirective parses the directive comment c.
 func parseDirective(fset *token.FileSet, c *ast.Comment, rules []string) *Directive {
 	p := fset.Position(c.Pos())
-	d := ParseDirectiveText(c.Text, rules)
+	d := ParseText(c.Text, rules)
 	d.Pos, d.Filename, d.Line = c.Pos(), p.Filename, p.Line
 	return d
 }
 
-// ParseDirectiveText parses the text of one //teardown: comment, judged
-// against the known rules.
-func ParseDirectiveText(text string, rules []string) *Directive {
+// ParseText parses the text of one //teardown: comment, judged against
+// the known rule names.
+func ParseText(text string, rules []string) *Directive {
 	d := &Directive{}
 	fields := strings.Fields(strings.TrimPrefix(text, prefix))
 	if len(fields) == 0 {
@@ -174,33 +183,20 @@ func (d *Directive) Names(rule string) bool {
 
 var registry = struct {
 	sync.Mutex
-	rules map[string]*Doc
-}{rules: map[string]*Doc{}}
+	verbs map[string]string // rule name -> the verb it honours besides ignore, or ""
+}{verbs: map[string]string{}}
 
-// register makes a rule's documentation known by its name: to directives
-// (which rules an ignore may name, which verbs exist), `teardown help`
-// and docs/.
-func register(d *Doc) {
+// Register makes a rule known by its name, with the directive verb it
+// honours besides ignore ("" if none).
+func Register(rule, verb string) {
 	registry.Lock()
 	defer registry.Unlock()
-	registry.rules[d.Name] = d
+	registry.verbs[rule] = verb
 }
 
-// RuleNames returns the registered rule names, sorted.
-func RuleNames() []string {
+// Rules returns the registered rule names, sorted.
+func Rules() []string {
 	registry.Lock()
 	defer registry.Unlock()
-	var names []string
-	for n := range registry.rules {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// Rule returns the documentation of a registered rule, or nil.
-func Rule(name string) *Doc {
-	registry.Lock()
-	defer registry.Unlock()
-	return registry.rules[name]
+	return slices.Sorted(maps.Keys(registry.verbs))
 }
