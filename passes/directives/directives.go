@@ -49,8 +49,8 @@ func run(pass *analysis.Pass, model *analysis.Analyzer, rules []*analysis.Analyz
 	used := map[string]map[token.Pos]bool{ // rule -> directives it used
 		directive.Budget: pass.ResultOf[model].(*connflow.Result).Used,
 	}
-	verbs := map[string]*lint.Verb{}        // verb -> what it justifies
-	owners := map[string][]string{}         // verb -> rules that honour it
+	verbs := map[string]*lint.Verb{} // verb -> what it justifies
+	owners := map[string][]string{}  // verb -> rules that honour it
 	for _, a := range rules {
 		o := pass.ResultOf[a].(*lint.Outcome)
 		used[o.Rule] = o.Used
