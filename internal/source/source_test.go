@@ -70,4 +70,3 @@ func TestReadFile(t *testing.T) {
 		t.Errorf("with Pass.ReadFile: %q, %v", b, err)
 	}
 }
-
