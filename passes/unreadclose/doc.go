@@ -32,8 +32,8 @@ var doc = &lint.Doc{
 }`,
 	After: `func handle(c net.Conn) {
 	defer func() {
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		io.Copy(io.Discard, io.LimitReader(c, 256<<10))
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, _ = io.Copy(io.Discard, io.LimitReader(c, 256<<10))
 		c.Close()
 	}()
 	hdr := make([]byte, 4)
@@ -44,7 +44,7 @@ var doc = &lint.Doc{
 		return
 	}
 }`,
-	Fix:     "Before the Close, a 5 s read deadline and a bounded drain `io.Copy(io.Discard, io.LimitReader(c, 256<<10))` (net/http drains up to 256 KiB before closing), with imports added. The drain reads the conn itself even when a `bufio.Reader` sits on top: the kernel's queue is what triggers the RST. No fix drains a conn that another goroutine of the function reads.",
+	Fix:     "Before the Close, a 5 s read deadline and a bounded drain `io.Copy(io.Discard, io.LimitReader(c, 256<<10))` (net/http drains up to 256 KiB before closing), with imports added; their errors are discarded explicitly (`_ =`), as errcheck accepts. The drain reads the conn itself even when a `bufio.Reader` sits on top: the kernel's queue is what triggers the RST. No fix drains a conn that another goroutine of the function reads.",
 	Justify: "`//teardown:ignore unreadclose <reason>` on the Close's line (or the defer's) or the line above, for a protocol where the peer provably sends nothing more. A directive without a reason is reported and suppresses nothing.",
 	Flags:   "`-unreadclose.framed` (default false): also report a conn closed after reading a reply to a request this function wrote (a request/response client), or after the read of a request-response loop. The peer usually sends nothing more after a complete framed reply, but the code cannot prove it.",
 	NotReport: "- a read loop that runs until the read fails (EOF or otherwise), `io.ReadAll`, `io.Copy(w, c)`, a bounded drain before Close;\n" +

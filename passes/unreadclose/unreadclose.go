@@ -68,8 +68,9 @@ func report(p *lint.Pass, close, read *connflow.Event, closeRead bool) {
 	}
 	d := analysis.Diagnostic{Pos: close.Pos, Message: msg}
 	if site, ok := fix.SiteOf(p, close); ok {
-		d.SuggestedFixes = []analysis.SuggestedFix{fix.GracefulClose(p, site, fix.Graceful{Drain: true},
-			"Drain under a deadline, then Close")}
+		if f, ok := fix.GracefulClose(p, site, fix.Graceful{Drain: true}, "Drain under a deadline, then Close"); ok {
+			d.SuggestedFixes = []analysis.SuggestedFix{f}
+		}
 	}
 	p.Report(d)
 }

@@ -178,7 +178,9 @@ func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClo
 		if c.ConcurrentRead {
 			msg = "Half-close before Close (another goroutine reads this conn, so no drain here)"
 		}
-		d.SuggestedFixes = []analysis.SuggestedFix{fix.GracefulClose(p, site, g, msg)}
+		if f, ok := fix.GracefulClose(p, site, g, msg); ok {
+			d.SuggestedFixes = []analysis.SuggestedFix{f}
+		}
 	}
 	p.Report(d)
 }

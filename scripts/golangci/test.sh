@@ -233,7 +233,7 @@ done
 for f in client.go conn_test.go doc.go stale.go suppressed.go; do
 	cmp -s "$repo/testdata/golangci/$f" "$work/fix/$f" || die "--fix changed $f, which has no fixable finding"
 done
-[ "$(sed -n 16p "$work/fix/buffered.go" | tr -d '\t ')" = "w.Flush()" ] || die "--fix did not insert w.Flush() at buffered.go:16"
+[ "$(sed -n 16p "$work/fix/buffered.go" | tr -d '\t ')" = "_=w.Flush()" ] || die "--fix did not insert _ = w.Flush() at buffered.go:16"
 [ "$(sed -n 17p "$work/fix/buffered.go" | tr -d '\t ')" = "c.Close()" ] || die "--fix: buffered.go:17 is not the Close"
 grep -q 'cw.CloseWrite()' "$work/fix/server.go" || die "--fix did not add a CloseWrite to server.go"
 grep -q 'io.Copy(io.Discard, io.LimitReader(c, 256<<10))' "$work/fix/server.go" || die "--fix did not add the bounded drain to server.go"
