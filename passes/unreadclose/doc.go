@@ -52,6 +52,7 @@ var doc = &lint.Doc{
 		"- by default, a reply read after this function wrote a request, unless the conn came from Accept here (a server's greeting is no request; see the flag);\n" +
 		"- by default, the same for the read site of a request-response loop (read, write, read again), also on the round where it reads first: in a lock-step exchange the peer waits for the answer, so nothing is unread (`TestSocketExchangeLoop`);\n" +
 		"- a conn that escapes, a conn never read in this function, or one read by another goroutine;\n" +
+		"- a path that set SO_LINGER to {on, 0} (`SetLinger(0)`): its Close is an abort whatever was left unread, and a drain would only delay the reset the code asks for (lingerzero judges the setting; writeclose does the same);\n" +
 		"- UDP, IP and unixgram sockets, `net.Pipe`, and conns from a function that only returns in-memory streams (a helper returning a `net.Pipe` end, an in-memory listener's `Dial`, a multiplexed stream such as yamux's `Open`).",
 	Evidence: "[the ground truth](../ground-truth.md), experiments 1, 3 and 5. Reproduced by `passes/unreadclose/socket_test.go` against a real peer on 127.0.0.1.",
 }

@@ -40,6 +40,8 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event, framed
 		return nil
 	case connflow.SameCall(h[lr], close):
 		return nil
+	case lint.Abortive(h):
+		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
 	}
 	return h[lr]
 }

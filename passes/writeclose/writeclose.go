@@ -36,7 +36,7 @@ func verdict(c *connflow.Conn, h connflow.History, close *connflow.Event) *connf
 		return nil // the write failed, or Close does not end the conn
 	case h.Has(lw+1, connflow.Close):
 		return nil // already closed: this Close does nothing (the first one is judged)
-	case abortive(h):
+	case lint.Abortive(h):
 		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
 	case last.Concurrent:
 		// A proxy: a goroutine started here copies into the conn. Fine
@@ -73,20 +73,10 @@ func goroutineVerdict(c *connflow.Conn, h connflow.History, close *connflow.Even
 			return nil
 		}
 	}
-	if abortive(h) {
+	if lint.Abortive(h) {
 		return nil
 	}
 	return h[lw]
-}
-
-// abortive reports whether the path set SO_LINGER to {on, 0}.
-func abortive(h connflow.History) bool {
-	for _, e := range h {
-		if e.Kind == connflow.Linger && e.Linger.Known && e.Linger.On && e.Linger.Secs == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // halfClosedBy reports whether a CloseWrite follows h[lw] in the same
