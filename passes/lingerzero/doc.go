@@ -28,7 +28,7 @@ var doc = &lint.Doc{
 	Name:     "lingerzero",
 	Title:    "SetLinger(0) or SO_LINGER {1, 0} makes Close send RST and discard unsent data",
 	Severity: lint.Error,
-	Since:    "v0.1.0",
+	Since:    "the first release (none is tagged yet)",
 	Why: `With SO_LINGER on and a zero timeout, Close is an abort: the kernel sends RST instead of FIN, discards everything it has not yet sent, and skips TIME_WAIT. The peer's next read fails with ECONNRESET, and the data it had received but not yet read is gone too.
 
 Measured on Linux over loopback (ground truth, experiment 4): after writing 1,000,000 bytes, SetLinger(0) then Close sent RST in 28/28 runs and the peer saw ECONNRESET in 28/28. With the peer reading 200 ms late it received exactly 128,000 bytes and lost 872,000, in 14/14 runs; A's socket never entered TIME_WAIT. This held even when A had read everything the peer sent (4b), so the abort comes from the linger setting alone.
