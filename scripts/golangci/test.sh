@@ -22,6 +22,14 @@
 #     a re-run reports nothing on the fixed lines, except the writeclose
 #     finding that unflushedclose's Flush exposes, which a second --fix
 #     fixes.
+#  6. golangci-lint's defaults hide findings: with errcheck enabled and no
+#     issues settings, teardown findings that share a line with an errcheck
+#     finding are dropped (uniq-by-line) or capped (max-same-issues); with
+#     the settings docs/integrations.md shows, all of them are printed;
+#  7. the fixes satisfy errcheck: after the two --fix runs, errcheck
+#     reports no function the original code did not already leave
+#     unchecked (the inserted CloseWrite, SetReadDeadline, io.Copy and
+#     Flush discard their errors explicitly).
 #
 # Environment: TEARDOWN_GCL_BIN (use this binary, build nothing),
 # TEARDOWN_GCL_REBUILD=1 (build even if a binary for these sources exists),
@@ -76,6 +84,7 @@ $2
 issues:
   max-issues-per-linter: 0
   max-same-issues: 0
+  uniq-by-line: false
 output:
   formats:
     text:
@@ -254,6 +263,59 @@ expect base.refix2 1 "stale.go:8${T}$st_msg"
 grep -q 'cw.CloseWrite()' "$work/fix/buffered.go" || die "the second --fix did not add a CloseWrite to buffered.go"
 (cd "$work/fix" && go build ./... && [ -z "$(gofmt -l .)" ]) || die "the twice-fixed module does not build or is not gofmt-ed"
 echo "ok: after a second --fix only stale.go:8 (a directive, no fix) is left; the module builds"
+
+echo
+echo "=== 6. golangci-lint's defaults hide findings; the documented issues settings keep them"
+# with_errcheck NAME LINTERS ISSUES-YAML: config NAME enabling LINTERS (a
+# YAML flow list), with ISSUES-YAML (possibly empty) as its issues section.
+with_errcheck() {
+	cat >"$work/$1.yml" <<EOF
+version: "2"
+linters:
+  default: none
+  enable: $2
+  settings:
+    custom:
+      teardown:
+        type: module
+        description: "teardown: TCP connection-teardown bugs (RST instead of FIN, lost data, SO_LINGER)"
+        original-url: https://github.com/teardownlint/teardown
+$3
+output:
+  formats:
+    text:
+      path: stdout
+      print-issued-lines: false
+      colors: false
+  show-stats: false
+EOF
+}
+visible="issues:
+  max-issues-per-linter: 0
+  max-same-issues: 0
+  uniq-by-line: false"
+with_errcheck defaults "[teardown, errcheck]" ""
+with_errcheck visible "[teardown, errcheck]" "$visible"
+lint defaults "$work/mod"
+shown=$(findings defaults | grep -c . || true)
+[ "$shown" -lt ${#base[@]} ] || die "with golangci-lint's defaults all ${#base[@]} teardown findings were shown: the documented warning is stale"
+lint visible "$work/mod"
+expect visible 1 "${base[@]}"
+echo "ok: with errcheck and golangci-lint's default issues settings $shown of ${#base[@]} teardown findings are shown; with max-issues-per-linter: 0, max-same-issues: 0, uniq-by-line: false all ${#base[@]}"
+
+echo
+echo "=== 7. the fixes satisfy errcheck"
+with_errcheck errcheck "[errcheck]" "$visible"
+# unchecked NAME: the functions errcheck reports in run NAME, sorted, unique.
+unchecked() {
+	sed -n 's/.*Error return value of `\(.*\)` is not checked (errcheck)$/\1/p' "$work/$1.out" | LC_ALL=C sort -u
+}
+lint errcheck.before "$work/mod"
+lint errcheck.after "$work/fix"
+[ -n "$(unchecked errcheck.before)" ] || die "errcheck reported nothing on testdata/golangci: the comparison would prove nothing"
+new=$(LC_ALL=C comm -13 <(unchecked errcheck.before) <(unchecked errcheck.after))
+[ -z "$new" ] || die "after --fix errcheck reports calls the original code did not leave unchecked: $new"
+echo "ok: after --fix errcheck reports only what the original code left unchecked: $(unchecked errcheck.after | tr '\n' ' ')"
 
 echo
 echo "test.sh: ok: all checks passed in $((SECONDS - start)) s"
