@@ -31,6 +31,13 @@
 #     unchecked (the inserted CloseWrite, SetReadDeadline, io.Copy and
 #     Flush discard their errors explicitly).
 #
+#  0. (first) the .custom-gcl.yml route: scripts/golangci/custom.sh runs
+#     `golangci-lint custom` (with the binary above) on a .custom-gcl.yml
+#     whose plugin has `path:` this checkout, cloning golangci-lint from a
+#     local git repository made from its module zip (no github.com); the
+#     binary it builds must verify the configuration and report exactly
+#     the findings of check 1;
+#
 # Environment: TEARDOWN_GCL_BIN (use this binary, build nothing),
 # TEARDOWN_GCL_REBUILD=1 (build even if a binary for these sources exists),
 # GCL_VERSION, TEARDOWN_GCL_CACHE (see build.sh). Exit 0 when every check
@@ -182,6 +189,29 @@ echo "=== golangci-lint config verify and linters"
 (cd "$repo/testdata/golangci" && "$bin" linters --config "$work/base.yml") >"$work/linters.out" 2>&1 || true
 grep -qi '^teardown' "$work/linters.out" || die "'golangci-lint linters' does not list teardown:"$'\n'"$(cat "$work/linters.out")"
 echo "ok: the configuration verifies; linters lists: $(grep -i '^teardown' "$work/linters.out")"
+
+echo
+echo "=== 0. the .custom-gcl.yml route: golangci-lint custom with path: this checkout, offline (custom.sh)"
+# custom.sh runs `golangci-lint custom` with the binary above; its result
+# is kept next to it (same source hash) unless TEARDOWN_GCL_BIN was given.
+if [ -n "${TEARDOWN_GCL_BIN:-}" ]; then
+	custom=$work/custom-gcl
+else
+	custom=$bin-custom
+fi
+if [ -x "$custom" ] && [ -z "${TEARDOWN_GCL_REBUILD:-}" ]; then
+	echo "test.sh: reusing $custom (built by custom.sh from the same sources)"
+else
+	"$here/custom.sh" -gcl "$bin" -o "$custom" || die "custom.sh (golangci-lint custom with .custom-gcl.yml) failed"
+fi
+"$custom" config verify --config "$work/base.yml" || die "the custom-gcl binary rejects the documented configuration"
+fresh "$work/custom"
+build_bin=$bin
+bin=$custom
+lint base.custom "$work/custom"
+expect base.custom 1 "${base[@]}"
+bin=$build_bin
+echo "ok: golangci-lint custom (.custom-gcl.yml, path: $repo) built a binary that reports exactly the expected findings"
 
 echo
 echo "=== 1. the expected findings (default settings)"
