@@ -217,7 +217,20 @@ func TestPreCommitHook(t *testing.T) {
 	clean := gitRepo(t, cleanModule)
 
 	if pc, err := exec.LookPath("pre-commit"); err == nil && isGitRepo(root) {
-		env := gitEnv("PRE_COMMIT_HOME=" + t.TempDir())
+		// pre-commit uses the go on PATH only when it is outside the
+		// home directory (else it downloads one); with GOTOOLCHAIN=auto
+		// the test's go is in the module cache under $HOME: link it.
+		gobin := t.TempDir()
+		if err := os.Symlink(GoCmd, filepath.Join(gobin, "go")); err != nil {
+			t.Fatal(err)
+		}
+		// pre-commit sets GOPATH to its own directory: keep the module
+		// cache, or the install downloads every module again; and it
+		// builds in a fresh clone: -trimpath lets the build cache serve it.
+		modcache := Run(t, root, nil, GoCmd, "env", "GOMODCACHE").Stdout
+		env := gitEnv("PRE_COMMIT_HOME="+t.TempDir(), "GOMODCACHE="+strings.TrimSpace(modcache),
+			"GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"),
+			"PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
 		r := Run(t, demo, env, pc, "try-repo", root, "teardown", "--all-files")
 		if r.Code == 0 || !strings.Contains(r.Stdout, "- exit code: 3") ||
 			!slices.ContainsFunc(Findings(r.Stdout), func(f Finding) bool { return f.File == "writeclose.go" }) {
