@@ -46,6 +46,9 @@
 #                package list goes to packages.txt and analyzer errors to
 #                errors.txt (errors-CONFIG.txt) in the same directory
 #   -keep        reuse the scratch modules' go.mod/go.sum (skip `go get`)
+#   -setup       only build teardown and make the scratch modules, with
+#                each group's package list in GROUPDIR/pkgs.txt (for
+#                scripts/eval/truth.sh); writes nothing into the repository
 # Every run checks the findings against testdata/eval/triage.tsv and lists
 # the findings that have no verdict yet (and, with all four configurations
 # at hand, verdicts whose finding is gone); exit 1 if there are any.
@@ -74,6 +77,7 @@ checkmode=0
 keep=0
 report=0
 reportonly=0
+setup=0
 rev=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -86,6 +90,7 @@ while [ $# -gt 0 ]; do
 	-rev) rev=$2; shift 2 ;;
 	-o) out=$(realpath -m "$2"); shift 2 ;;
 	-keep) keep=1; shift ;;
+	-setup) setup=1; shift ;;
 	-notest) echo "run.sh: -notest is gone: the default configuration leaves test files out; -tests puts them in" >&2; exit 2 ;;
 	-h | -help | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -255,7 +260,9 @@ lap "scratch modules + download"
 
 # Where this run writes: testdata/eval, or a temporary directory (-check).
 outdir=$evaldir
-if [ $checkmode = 1 ]; then
+if [ $setup = 1 ]; then
+	outdir=$scratch
+elif [ $checkmode = 1 ]; then
 	outdir=$(mktemp -d "${TMPDIR:-/tmp}/teardown-check.XXXXXX")
 	trap 'rm -rf "$outdir"' EXIT
 elif [ -n "$out" ]; then
@@ -291,6 +298,12 @@ group_pkgs() {
 		awk -F'\t' -v mv="${pins[$i]}" '$1 == mv { print $2 }' "$outdir/packages.txt"
 	done
 }
+
+if [ $setup = 1 ]; then
+	for g in "${groups[@]}"; do group_pkgs "$g" default >"$scratch/group-$g/pkgs.txt"; done
+	echo "run.sh -setup: scratch modules ready in $scratch/group-*"
+	exit 0
+fi
 
 # 4. teardown over all of them in one run per configuration and group:
 # the standard library and the shared dependencies are analyzed once per

@@ -38,8 +38,8 @@ func isStream(c *connflow.Conn) bool { return c.IsConn() }
 // model decided; docs/evaluation.md explains them.
 const (
 	reasonJudged      = "judged"
-	reasonNotSelected = "not selected"     // no conn modelled in the enclosing function
-	reasonNotTracked  = "not tracked"      // the function has conns, none closed here
+	reasonNotSelected = "not selected" // no conn modelled in the enclosing function
+	reasonNotTracked  = "not tracked"  // the function has conns, none closed here
 	reasonHeap        = "loaded from the heap"
 	reasonFreeVar     = "captured by a closure" // the enclosing function owns it
 	reasonOverflow    = "overflow"

@@ -210,7 +210,7 @@ func (sf *siteFinder) funcOps(fd *ast.FuncDecl) []*op {
 		return true
 	})
 	var ops []*op
-	var stack []ast.Node
+	stack := []ast.Node{fd} // ancestors, from the declaration
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		if n == nil {
 			stack = stack[:len(stack)-1]
@@ -931,7 +931,7 @@ func LingerParen(e edit) int { return e.Off + strings.LastIndex(e.New, "(0)") }
 // on its line: the mutant removes those comments.
 func (sf *siteFinder) lingerComments(fd *ast.FuncDecl, fnName string) []site {
 	var out []site
-	var stack []ast.Node
+	stack := []ast.Node{fd}
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		if n == nil {
 			stack = stack[:len(stack)-1]
