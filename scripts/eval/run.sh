@@ -181,7 +181,7 @@ if [ $reportonly = 1 ]; then
 	build_normalize
 	mapfile -t args < <(report_args || true)
 	[ ${#args[@]} = 8 ] || exit 1
-	triage "${args[@]}" -doc "$repo/docs/evaluation.md" -packages "$evaldir/packages.txt" || { echo "run.sh: docs/evaluation.md was not updated" >&2; exit 1; }
+	triage "${args[@]}" -doc "$repo/docs/evaluation.md" -packages "$evaldir/packages.txt" -modules "$repo/scripts/eval/modules.txt" || { echo "run.sh: docs/evaluation.md was not updated" >&2; exit 1; }
 	echo "rewrote the generated sections of docs/evaluation.md"
 	exit 0
 fi
@@ -410,7 +410,7 @@ if [ ${#args[@]} != 8 ]; then
 	exit 0
 fi
 doc=()
-[ $report = 1 ] && doc=(-doc "$repo/docs/evaluation.md" -packages "$evaldir/packages.txt")
+[ $report = 1 ] && doc=(-doc "$repo/docs/evaluation.md" -packages "$evaldir/packages.txt" -modules "$repo/scripts/eval/modules.txt")
 if triage "${args[@]}" "${doc[@]}"; then
 	[ $report = 1 ] && echo "rewrote the generated sections of docs/evaluation.md"
 	exit 0

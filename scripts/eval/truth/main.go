@@ -3,13 +3,17 @@
 // (scripts/eval/truth/vettool: teardown plus the probe) and makes the
 // scratch modules.
 //
-//	truth judged DIR=VETJSON...            > judged.tsv
-//	truth mutate -vettool VT -work W DIR=VETJSON...  > mutants.tsv
+//	truth judged DIR=VETJSON...                > judged.tsv
+//	truth mutate -vettool VT DIR=VETJSON...    > mutants.tsv
 //	truth report -judged judged.tsv -mutants mutants.tsv [-doc evaluation.md]
 //
-// DIR is a scratch module of scripts/eval/run.sh (a group), with its
-// mods.txt ("module version dir" lines); VETJSON is the output of
-// `go vet -vettool=VT -json -truthprobe.sites` over its packages.
+// DIR is a scratch module made by truth.sh for one group of
+// scripts/eval/modules.txt: it requires the group's modules and replaces
+// each corpus module by a writable copy without its _test.go files (so
+// that go vet analyzes library code only, as teardown's default
+// configuration does). DIR/mods.txt has its build list ("module version
+// dir" lines). VETJSON is the output of `go vet -vettool=VT -json
+// -truthprobe.sites` over the group's packages in DIR.
 //
 // judged writes one line per Close of a socket in library code:
 //
@@ -17,10 +21,10 @@
 //
 // where reason is "judged" or why the model does not judge it.
 //
-// mutate makes, for every mutation site, a mutant in a copy of its
-// module under W (never in the module cache, never in the repository),
-// runs the vet tool on the mutant's package, and writes one line per
-// site:
+// mutate makes, for every mutation site, a mutant in the copy of its
+// module (never in the module cache, never in the repository), runs the
+// vet tool on the mutant's package, restores the copy, and writes one line
+// per site:
 //
 //	op  rule  shape  module@version  file:line  status  detail
 //
@@ -309,12 +313,11 @@ type mutSite struct {
 func mutate(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("mutate", flag.ContinueOnError)
 	vettool := fs.String("vettool", "", "the vet tool (teardown plus the probe)")
-	work := fs.String("work", "", "scratch directory for module copies")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *vettool == "" || *work == "" {
-		return errors.New("mutate needs -vettool and -work")
+	if *vettool == "" {
+		return errors.New("mutate needs -vettool")
 	}
 	gs, err := readGroups(fs.Args())
 	if err != nil {
@@ -384,7 +387,7 @@ func mutate(args []string, w io.Writer) error {
 	for _, k := range pkgs {
 		for _, batch := range batches(byPkg[k]) {
 			runs++
-			if err := runBatch(*vettool, *work, batch); err != nil {
+			if err := runBatch(*vettool, batch); err != nil {
 				return err
 			}
 		}
@@ -476,86 +479,35 @@ func shift(off int, edits []edit) int {
 	return off + d
 }
 
-// copyModule makes a writable copy of a module without its test files,
-// and a scratch module that uses it, once per module.
-func copyModule(work string, s *mutSite) (copyDir, modDir string, err error) {
-	name := strings.NewReplacer("/", "_", "@", "_").Replace(s.m.id())
-	copyDir = filepath.Join(work, "copy", name)
-	modDir = filepath.Join(work, "mod", name)
-	if _, err := os.Stat(filepath.Join(modDir, "go.mod")); err == nil {
-		return copyDir, modDir, nil
-	}
-	os.RemoveAll(copyDir)
-	err = filepath.WalkDir(s.m.dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(s.m.dir, p)
-		dst := filepath.Join(copyDir, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		if strings.HasSuffix(p, "_test.go") || !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
-		return "", "", err
-	}
-	if err := os.MkdirAll(modDir, 0o755); err != nil {
-		return "", "", err
-	}
-	gomod, err := os.ReadFile(filepath.Join(s.g.dir, "go.mod"))
-	if err != nil {
-		return "", "", err
-	}
-	gomod = append(gomod, fmt.Sprintf("\nreplace %s => %s\n", s.m.path, copyDir)...)
-	if err := os.WriteFile(filepath.Join(modDir, "go.mod"), gomod, 0o644); err != nil {
-		return "", "", err
-	}
-	sum, err := os.ReadFile(filepath.Join(s.g.dir, "go.sum"))
-	if err != nil {
-		return "", "", err
-	}
-	return copyDir, modDir, os.WriteFile(filepath.Join(modDir, "go.sum"), sum, 0o644)
-}
-
 // runBatch mutates the batch's files in the module copy, vets the
 // package, judges each site, and restores the files.
-func runBatch(vettool, work string, batch []*mutSite) error {
-	copyDir, modDir, err := copyModule(work, batch[0])
-	if err != nil {
-		return err
-	}
+func runBatch(vettool string, batch []*mutSite) error {
+	dir := batch[0].m.dir          // the module's copy (truth.sh)
 	editsOf := map[string][]edit{} // rel file -> edits
 	for _, s := range batch {
 		editsOf[s.rel] = append(editsOf[s.rel], s.r.Edits...)
 	}
 	mutants := map[string][]byte{}
+	pristine := map[string][]byte{}
+	defer func() {
+		for rel, src := range pristine {
+			os.WriteFile(filepath.Join(dir, rel), src, 0o644)
+		}
+	}()
 	for rel, es := range editsOf {
 		sort.Slice(es, func(i, j int) bool { return es[i].Off < es[j].Off })
-		src, err := os.ReadFile(filepath.Join(batch[0].m.dir, rel))
+		src, err := os.ReadFile(filepath.Join(dir, rel))
 		if err != nil {
 			return err
 		}
+		pristine[rel] = src
 		mutants[rel] = apply(src, es)
-		if err := os.WriteFile(filepath.Join(copyDir, rel), mutants[rel], 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, rel), mutants[rel], 0o644); err != nil {
 			return err
 		}
 	}
-	defer func() {
-		for rel := range editsOf {
-			src, _ := os.ReadFile(filepath.Join(batch[0].m.dir, rel))
-			os.WriteFile(filepath.Join(copyDir, rel), src, 0o644)
-		}
-	}()
 	cmd := exec.Command("go", "vet", "-vettool="+vettool, "-json", batch[0].pkg)
-	cmd.Dir = modDir
+	cmd.Dir = batch[0].g.dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOWORK=off")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -573,7 +525,7 @@ func runBatch(vettool, work string, batch []*mutSite) error {
 		return nil
 	}
 	for _, s := range batch {
-		judgeSite(s, copyDir, editsOf[s.rel], mutants[s.rel], ds)
+		judgeSite(s, dir, editsOf[s.rel], mutants[s.rel], ds)
 	}
 	return nil
 }

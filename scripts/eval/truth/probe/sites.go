@@ -301,8 +301,13 @@ func (sf *siteFinder) callOps(call *ast.CallExpr, canon func(ast.Expr) string) [
 			case "CloseWrite":
 				return one(kCloseWrite, sel.X)
 			case "Flush":
-				if pkg, name := named(info.TypeOf(sel.X)); pkg == "bufio" && (name == "Writer" || name == "ReadWriter") {
-					return one(kFlush, sel.X)
+				// bufio's, or any other buffered writer kept with the
+				// conn (a project's own): the mutant tells whether the
+				// model sees the buffer.
+				if t := info.TypeOf(sel.X); len(call.Args) == 0 && t != nil {
+					if w, _, _ := types.LookupFieldOrMethod(t, true, nil, "Write"); w != nil {
+						return one(kFlush, sel.X)
+					}
 				}
 			case "Write", "WriteString", "WriteByte", "WriteRune", "ReadFrom", "Encode", "PrintfLine", "Writef":
 				return one(kWrite, sel.X)
@@ -623,11 +628,7 @@ func (sf *siteFinder) removeSite(opName, rule string, c *op, rm ...*op) site {
 	for _, a := range at {
 		rec.Targets = append(rec.Targets, sf.off(a))
 	}
-	var nodes []ast.Node
-	for _, o := range rm {
-		nodes = append(nodes, o.remove)
-	}
-	edits, err := sf.removeEdits(nodes)
+	edits, err := sf.removeEdits(rm)
 	if err == nil {
 		err = sf.check(edits)
 	}
@@ -641,71 +642,121 @@ func (sf *siteFinder) removeSite(opName, rule string, c *op, rm ...*op) site {
 
 func (sf *siteFinder) off(pos token.Pos) int { return sf.tf.Offset(pos) }
 
-// removeEdits removes statements (keeping their lines, and keeping used
-// what only they used) and replaces calls by zero values.
-func (sf *siteFinder) removeEdits(nodes []ast.Node) ([]edit, error) {
+// removeEdits removes statements (keeping their lines) and replaces
+// calls by zero values. What only the removed code used stays used: a
+// variable gets `_ = v` (in place of a removed statement, or before the
+// statement of a replaced call), an import becomes a blank import.
+func (sf *siteFinder) removeEdits(rm []*op) ([]edit, error) {
 	var edits []edit
 	inRemoved := func(p token.Pos) bool {
-		for _, n := range nodes {
-			if n.Pos() <= p && p < n.End() {
+		for _, o := range rm {
+			if o.remove.Pos() <= p && p < o.remove.End() {
 				return true
 			}
 		}
 		return false
 	}
-	for _, n := range nodes {
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			z, err := sf.zeroValues(n)
+	blanked := map[*types.PkgName]bool{}
+	for _, o := range rm {
+		n := o.remove
+		var keep []string
+		seen := map[types.Object]bool{}
+		ast.Inspect(n, func(m ast.Node) bool {
+			id, ok := m.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			obj := sf.info.Uses[id]
+			if obj == nil || seen[obj] || inRemoved(obj.Pos()) {
+				return true
+			}
+			switch obj := obj.(type) {
+			case *types.Var:
+				if obj.IsField() || obj.Parent() == nil || obj.Parent() == obj.Pkg().Scope() {
+					return true
+				}
+			case *types.PkgName:
+			default:
+				return true
+			}
+			seen[obj] = true
+			if sf.usedOutside(obj, inRemoved) {
+				return true
+			}
+			if pn, ok := obj.(*types.PkgName); ok {
+				if !blanked[pn] {
+					blanked[pn] = true
+					if e, ok := sf.blankImport(pn); ok {
+						edits = append(edits, e)
+					}
+				}
+				return true
+			}
+			keep = append(keep, "_ = "+id.Name)
+			return true
+		})
+		start, end := sf.off(n.Pos()), sf.off(n.End())
+		if call, ok := n.(*ast.CallExpr); ok {
+			z, err := sf.zeroValues(call)
 			if err != nil {
 				return nil, err
 			}
-			edits = append(edits, edit{sf.off(n.Pos()), sf.off(n.End()), z})
-		default:
-			var keep []string
-			seen := map[types.Object]bool{}
-			ast.Inspect(n, func(m ast.Node) bool {
-				id, ok := m.(*ast.Ident)
-				if !ok {
-					return true
+			edits = append(edits, edit{start, end, z})
+			if len(keep) > 0 {
+				stmt := blockStmt(o.stack)
+				if stmt == nil {
+					return nil, fmt.Errorf("no statement to keep %s used", strings.Join(keep, ", "))
 				}
-				obj := sf.info.Uses[id]
-				if obj == nil || seen[obj] || inRemoved(obj.Pos()) {
-					return true
-				}
-				switch obj := obj.(type) {
-				case *types.Var:
-					if obj.IsField() || obj.Parent() == nil || obj.Parent() == obj.Pkg().Scope() {
-						return true
-					}
-				case *types.PkgName:
-				default:
-					return true
-				}
-				seen[obj] = true
-				if sf.usedOutside(obj, inRemoved) {
-					return true
-				}
-				if pn, ok := obj.(*types.PkgName); ok {
-					if sel := sf.selectorOf(n, id); sel != "" {
-						keep = append(keep, "_ = "+pn.Name()+"."+sel)
-					}
-					return true
-				}
-				keep = append(keep, "_ = "+id.Name)
-				return true
-			})
-			start, end := sf.off(n.Pos()), sf.off(n.End())
-			filler := strings.Join(keep, "; ")
-			if filler == "" {
-				filler = "{}" // an empty block: valid wherever a statement was
+				at := sf.off(stmt.Pos())
+				edits = append(edits, edit{at, at, strings.Join(keep, "; ") + "; "})
 			}
-			filler += strings.Repeat("\n", bytes.Count(sf.src[start:end], []byte("\n")))
-			edits = append(edits, edit{start, end, filler})
+			continue
 		}
+		filler := strings.Join(keep, "; ")
+		if filler == "" {
+			filler = "{}" // an empty block: valid wherever a statement was
+		}
+		filler += strings.Repeat("\n", bytes.Count(sf.src[start:end], []byte("\n")))
+		edits = append(edits, edit{start, end, filler})
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].Off < edits[j].Off })
+	for i := 1; i < len(edits); i++ {
+		if edits[i].Off < edits[i-1].End {
+			return nil, fmt.Errorf("overlapping edits")
+		}
+	}
 	return edits, nil
+}
+
+// blankImport returns the edit that makes the import of pn blank.
+func (sf *siteFinder) blankImport(pn *types.PkgName) (edit, bool) {
+	for _, imp := range sf.f.Imports {
+		if sf.info.PkgNameOf(imp) != pn {
+			continue
+		}
+		if imp.Name != nil {
+			return edit{sf.off(imp.Name.Pos()), sf.off(imp.Name.End()), "_"}, true
+		}
+		at := sf.off(imp.Path.Pos())
+		return edit{at, at, "_ "}, true
+	}
+	return edit{}, false
+}
+
+// blockStmt returns the innermost statement of stack that sits directly
+// in a block (or a case clause), where another statement can go before it.
+func blockStmt(stack []ast.Node) ast.Stmt {
+	for i := len(stack) - 1; i > 0; i-- {
+		s, ok := stack[i].(ast.Stmt)
+		if !ok {
+			continue
+		}
+		switch stack[i-1].(type) {
+		case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+			return s
+		}
+	}
+	return nil
 }
 
 // usedOutside reports whether obj is used in the file outside the
@@ -891,20 +942,7 @@ func (sf *siteFinder) insertLinger(c *op) (site, bool) {
 		return site{}, false
 	}
 	// The statement in a block that holds the Close.
-	var stmt ast.Stmt
-	for i := len(c.stack) - 1; i > 0; i-- {
-		s, ok := c.stack[i].(ast.Stmt)
-		if !ok {
-			continue
-		}
-		switch c.stack[i-1].(type) {
-		case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
-			stmt = s
-		}
-		if stmt != nil {
-			break
-		}
-	}
+	stmt := blockStmt(c.stack)
 	if stmt == nil {
 		return site{}, false
 	}

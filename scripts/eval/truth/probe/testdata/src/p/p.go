@@ -3,6 +3,7 @@ package p
 import (
 	"bufio"
 	"io"
+	"io/ioutil"
 	"net"
 	"time"
 )
@@ -43,7 +44,7 @@ type client struct {
 
 // Close flushes the writer beside the conn: a flush site on a struct field.
 func (c *client) Close() error {
-	c.bw.Flush() // want `"k":"site".*"shape":"struct field".*"op":"flush","rule":"unflushedclose"`
+	c.bw.Flush()          // want `"k":"site".*"shape":"struct field".*"op":"flush","rule":"unflushedclose"`
 	return c.conn.Close() // want `"k":"close".*"shape":"struct field".*"reason":"loaded from the heap"`
 }
 
@@ -51,7 +52,7 @@ func (c *client) Close() error {
 func abort(c *net.TCPConn) {
 	// The health check must not leave TIME_WAIT sockets behind, so abort.
 	c.SetLinger(0) // want `"k":"linger","off":[0-9]+,"tracked":true` `"k":"site".*"op":"linger-comment","rule":"lingerzero"`
-	c.Close() // want `"k":"close".*"reason":"judged"`
+	c.Close()      // want `"k":"close".*"reason":"judged"`
 }
 
 // rwc closes an io interface that holds a conn by its callers.
@@ -69,4 +70,33 @@ type wrapped struct{ net.Conn }
 
 func closeWrapped(w *wrapped) {
 	w.Close() // want `"k":"close".*"shape":"project's wrapper type".*"reason":"not selected|not tracked"`
+}
+
+// fetch reads the whole reply with a helper-free io.ReadAll, the only
+// use of its import: the mutant keeps the import blank.
+func fetch(addr string) ([]byte, error) {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close() // want `"k":"close".*"reason":"judged"` `"k":"site".*"op":"insert-linger"`
+	conn.Write([]byte("GET\n"))
+	return ioutil.ReadAll(conn) // want `"k":"site".*"op":"drain","rule":"writeclose".*"edits":\[\{"off":[0-9]+,"end":[0-9]+,"new":"_ "\},\{"off":[0-9]+,"end":[0-9]+,"new":"\(\[\]byte\)\(nil\), \(error\)\(nil\)"\}\]`
+}
+
+// A framer is the package's own buffered writer.
+type framer struct{ w io.Writer }
+
+func (f *framer) Write(p []byte) (int, error) { return f.w.Write(p) }
+func (f *framer) Flush() error                { return nil }
+
+type session struct {
+	conn net.Conn
+	out  *framer
+}
+
+// end flushes the project's writer kept beside the conn.
+func (s *session) end() {
+	s.out.Flush()  // want `"k":"site".*"shape":"struct field".*"op":"flush"`
+	s.conn.Close() // want `"k":"close".*"reason":"loaded from the heap"`
 }
