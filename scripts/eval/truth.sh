@@ -63,7 +63,7 @@ fi
 (cd "$src" && go build -o "$scratch/bin/truth" ./scripts/eval/truth && go build -o "$scratch/bin/truth-vettool" ./scripts/eval/truth/vettool)
 
 if [ $reportonly = 1 ]; then
-	"$scratch/bin/truth" report -judged "$evaldir/judged.tsv" -mutants "$evaldir/mutants.tsv" -doc "$repo/docs/evaluation.md"
+	"$scratch/bin/truth" report -judged "$evaldir/judged.tsv" -mutants "$evaldir/mutants.tsv" -modules "$repo/scripts/eval/modules.txt" -doc "$repo/docs/evaluation.md"
 	echo "rewrote the recall and judged sections of docs/evaluation.md"
 	exit 0
 fi
@@ -129,7 +129,7 @@ if [ $mutate = 1 ]; then
 	echo "wrote testdata/eval/mutants.tsv ($(wc -l <"$evaldir/mutants.tsv") sites): $((SECONDS - t0)) s"
 fi
 if [ $report = 1 ]; then
-	"$scratch/bin/truth" report -judged "$evaldir/judged.tsv" -mutants "$evaldir/mutants.tsv" -doc "$repo/docs/evaluation.md"
+	"$scratch/bin/truth" report -judged "$evaldir/judged.tsv" -mutants "$evaldir/mutants.tsv" -modules "$repo/scripts/eval/modules.txt" -doc "$repo/docs/evaluation.md"
 	echo "rewrote the recall and judged sections of docs/evaluation.md"
 fi
 echo "truth.sh: $((SECONDS - start)) s"

@@ -30,7 +30,8 @@
 //
 // status is caught (the rule reported at that Close or SetLinger),
 // missed (detail: the model's reason), excluded (the rule already reported
-// there before the mutation, or the Close was not correct to begin with),
+// there before the mutation, the Close was not correct to begin with, or
+// the file is generated, where teardown reports nothing),
 // invalid (the mutant does not type-check) or error (the vet run failed).
 // Mutants of one package run together when they are in different
 // functions none of which calls another (transitively, in the package).
@@ -46,6 +47,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"os/exec"
@@ -340,18 +344,26 @@ func mutate(args []string, w io.Writer) error {
 				return err
 			}
 			s.line = lineCol(src, pr.r.Target)[0]
+			starts := callStarts(src)
 			reportedAt := func(rules []string, offs []int) string {
 				for _, o := range offs {
-					lc := lineCol(src, o)
-					for _, r := range rules {
-						if orig[fmt.Sprintf("%s\x00%s:%d:%d", r, s.file, lc[0], lc[1])] {
-							return r
+					lcs := [][2]int{lineCol(src, o)}
+					if st, ok := starts[o]; ok {
+						lcs = append(lcs, lineCol(src, st))
+					}
+					for _, lc := range lcs {
+						for _, r := range rules {
+							if orig[fmt.Sprintf("%s\x00%s:%d:%d", r, s.file, lc[0], lc[1])] {
+								return r
+							}
 						}
 					}
 				}
 				return ""
 			}
 			switch {
+			case isGenerated(src):
+				s.status, s.detail = "excluded", "generated file: teardown reports nothing there"
 			case pr.r.Invalid != "":
 				s.status, s.detail = "invalid", pr.r.Invalid
 			case pr.r.Op == "insert-linger":
@@ -542,9 +554,15 @@ func judgeSite(s *mutSite, copyDir string, edits []edit, mutant []byte, ds []dia
 			offs = append(offs, shift(t, edits))
 		}
 	}
+	// Findings sit at the start of a call expression (internal/lint moves
+	// them there from the '(' where go/ssa places calls).
+	starts := callStarts(mutant)
 	at := map[[2]int]bool{}
 	for _, o := range offs {
 		at[lineCol(mutant, o)] = true
+		if st, ok := starts[o]; ok {
+			at[lineCol(mutant, st)] = true
+		}
 	}
 	var others []string
 	for _, d := range ds {
@@ -591,6 +609,31 @@ func judgeSite(s *mutSite, copyDir string, edits []edit, mutant []byte, ds []dia
 		reason += " (reported by " + strings.Join(others, ", ") + ")"
 	}
 	s.detail = reason
+}
+
+// isGenerated reports whether src is a generated file (ast.IsGenerated).
+func isGenerated(src []byte) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "src.go", src, parser.PackageClauseOnly|parser.ParseComments)
+	return err == nil && ast.IsGenerated(f)
+}
+
+// callStarts maps the offset of each call's '(' in src to the offset
+// where the call expression starts.
+func callStarts(src []byte) map[int]int {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "mutant.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	tf := fset.File(f.Pos())
+	m := map[int]int{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			m[tf.Offset(call.Lparen)] = tf.Offset(call.Pos())
+		}
+		return true
+	})
+	return m
 }
 
 // apply returns src with the edits (sorted, not overlapping) applied.

@@ -80,6 +80,7 @@ func report(args []string, w io.Writer) error {
 	judgedFile := fs.String("judged", "", "judged.tsv")
 	mutantsFile := fs.String("mutants", "", "mutants.tsv")
 	doc := fs.String("doc", "", "document whose generated recall and judged sections to rewrite")
+	modFile := fs.String("modules", "", "scripts/eval/modules.txt: every module gets a row, with or without Closes")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,7 +92,19 @@ func report(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sections := map[string]string{"recall": recallTables(ms), "judged": judgedTables(js)}
+	var mods []string
+	if *modFile != "" {
+		data, err := os.ReadFile(*modFile)
+		if err != nil {
+			return err
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			if f := strings.Fields(l); len(f) >= 2 && !strings.HasPrefix(f[0], "#") {
+				mods = append(mods, f[0]+"@"+f[1])
+			}
+		}
+	}
+	sections := map[string]string{"recall": recallTables(ms), "judged": judgedTables(js, mods)}
 	if *doc == "" {
 		for _, name := range []string{"recall", "judged"} {
 			fmt.Fprintf(w, "<!-- %s -->\n%s\n", name, sections[name])
@@ -239,9 +252,10 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// judgedTables: per module, the Closes of sockets in library code and
-// how many the model judges; then the reasons, in total and by shape.
-func judgedTables(js [][]string) string {
+// judgedTables: per module (every module of all, and any other with a
+// Close), the Closes of sockets in library code and how many the model
+// judges; then the reasons, in total and by shape.
+func judgedTables(js [][]string, all []string) string {
 	var b strings.Builder
 	type tally struct {
 		n, judged int
@@ -265,6 +279,12 @@ func judgedTables(js [][]string) string {
 	var mods []string
 	for m := range byMod {
 		mods = append(mods, m)
+	}
+	for _, m := range all {
+		if byMod[m] == nil {
+			byMod[m] = newT()
+			mods = append(mods, m)
+		}
 	}
 	sort.Strings(mods)
 	fmt.Fprintf(&b, "\n| module | Closes of sockets | judged | judged fraction | top reasons for not judging |\n|---|---:|---:|---:|---|\n")

@@ -67,33 +67,29 @@ func hasMethod(iface *types.Interface, name string) bool {
 // sockets decides which values of one package hold a socket.
 type sockets struct {
 	info    *types.Info
-	structs map[types.Type]int // holdsStruct memo: 1 yes, 2 no, 3 in progress
+	structs map[types.Type]int // holdsStruct memo: 1 yes, 2 no
 	held    map[types.Object]bool
 }
 
 // holdsStruct reports whether t is a struct, or a pointer to one, with a
-// field (directly, or through embedded or pointed-to structs, three levels
-// deep) of a stream-socket type: a wrapper such as *websocket.Conn.
-func (s *sockets) holdsStruct(t types.Type) bool { return s.holdsStructDepth(t, 0) }
-
-func (s *sockets) holdsStructDepth(t types.Type, depth int) bool {
+// field (named or embedded) of a stream-socket type: a wrapper such as
+// *websocket.Conn or *sarama.Broker. Structs that reach a socket only
+// through another wrapper (a statement that points to its connection)
+// are not wrappers: their Close is not the socket's.
+func (s *sockets) holdsStruct(t types.Type) bool {
 	if p, ok := types.Unalias(t).(*types.Pointer); ok {
 		t = p.Elem()
 	}
 	st, ok := t.Underlying().(*types.Struct)
-	if !ok || depth > 3 {
+	if !ok {
 		return false
 	}
-	switch s.structs[t] {
-	case 1:
-		return true
-	case 2, 3:
-		return false
+	if v, ok := s.structs[t]; ok {
+		return v == 1
 	}
-	s.structs[t] = 3
 	res := false
 	for f := range st.Fields() {
-		if connType(f.Type()) || s.holdsStructDepth(f.Type(), depth+1) {
+		if connType(f.Type()) {
 			res = true
 			break
 		}
