@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -14,9 +15,8 @@ func TestShift(t *testing.T) {
 	if string(mut) != "a\n{}\nc.Close()\n" {
 		t.Fatalf("apply: %q", mut)
 	}
-	close := strings.Index(string(src), "(") + 9 // c.Close's paren in src
-	close = strings.LastIndex(string(src), "(")
-	got := shift(close, edits)
+	paren := strings.LastIndex(string(src), "(") // c.Close's
+	got := shift(paren, edits)
 	if mut[got] != '(' || lineCol(mut, got) != [2]int{3, 8} {
 		t.Errorf("shift: %d is %q at %v", got, mut[got], lineCol(mut, got))
 	}
@@ -87,5 +87,35 @@ func TestReasonClass(t *testing.T) {
 		if got := reasonClass(in); got != want {
 			t.Errorf("reasonClass(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestJudgeSite checks that a finding at the start of the mutated Close's
+// call expression is a catch, that one of another rule is not, and that
+// a miss takes the probe's reason at that Close.
+func TestJudgeSite(t *testing.T) {
+	src := []byte("package p\n\nfunc f(c interface{ Close() error }) {\n\t_ = 1\n\tc.Close()\n}\n")
+	paren := strings.LastIndex(string(src), "Close(") + len("Close")
+	start := strings.Index(string(src), "c.Close")
+	edits := []edit{{Off: strings.Index(string(src), "_ = 1"), End: strings.Index(string(src), "_ = 1") + 5, New: "{}"}}
+	mutant := apply(src, edits)
+	mparen, mstart := shift(paren, edits), shift(start, edits)
+	lc := lineCol(mutant, mstart)
+	site := func() *mutSite {
+		return &mutSite{rel: "p.go", r: record{Op: "drain", Rule: "writeclose", Targets: []int{paren}, Edits: edits}}
+	}
+	finding := func(rule string) diag { return diag{analyzer: rule, file: "/c/p.go", line: lc[0], col: lc[1]} }
+	probeAt := diag{analyzer: "truthprobe", category: "close", file: "/c/p.go",
+		message: `{"k":"close","off":` + strconv.Itoa(mparen) + `,"reason":"loaded from the heap"}`}
+
+	s := site()
+	judgeSite(s, "/c", edits, mutant, []diag{finding("writeclose")})
+	if s.status != "caught" {
+		t.Errorf("writeclose at the call's start: %s %s", s.status, s.detail)
+	}
+	s = site()
+	judgeSite(s, "/c", edits, mutant, []diag{finding("unreadclose"), probeAt})
+	if s.status != "missed" || s.detail != "loaded from the heap (reported by unreadclose)" {
+		t.Errorf("another rule: %s %q", s.status, s.detail)
 	}
 }
