@@ -58,6 +58,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/teardownlint/teardown/scripts/eval/truth/probe"
 )
 
 func main() {
@@ -86,30 +88,14 @@ func fatalf(format string, args ...any) {
 	os.Exit(1)
 }
 
-// A record is the probe's JSON message (scripts/eval/truth/probe).
-type record struct {
-	Kind    string   `json:"k"`
-	Off     int      `json:"off"`
-	Shape   string   `json:"shape"`
-	Type    string   `json:"type"`
-	Reason  string   `json:"reason"`
-	At      []int    `json:"at"`
-	Tracked bool     `json:"tracked"`
-	Op      string   `json:"op"`
-	Rule    string   `json:"rule"`
-	Target  int      `json:"target"`
-	Targets []int    `json:"targets"`
-	Edits   []edit   `json:"edits"`
-	Func    string   `json:"func"`
-	Reach   []string `json:"reach"`
-	Invalid string   `json:"invalid"`
-}
+// The probe's records and edits (scripts/eval/truth/probe).
+type (
+	record = probe.Record
+	edit   = probe.Edit
+)
 
-type edit struct {
-	Off int    `json:"off"`
-	End int    `json:"end"`
-	New string `json:"new"`
-}
+// apply makes a mutant: src with the edits applied.
+var apply = probe.Apply
 
 // A diag is one diagnostic of a vet run.
 type diag struct {
@@ -634,17 +620,4 @@ func callStarts(src []byte) map[int]int {
 		return true
 	})
 	return m
-}
-
-// apply returns src with the edits (sorted, not overlapping) applied.
-func apply(src []byte, edits []edit) []byte {
-	var b bytes.Buffer
-	last := 0
-	for _, e := range edits {
-		b.Write(src[last:e.Off])
-		b.WriteString(e.New)
-		last = e.End
-	}
-	b.Write(src[last:])
-	return b.Bytes()
 }

@@ -58,6 +58,12 @@ type record struct {
 	Invalid string   `json:"invalid,omitempty"`
 }
 
+// Record is the JSON message of a probe diagnostic, for its readers.
+type Record = record
+
+// An Edit replaces [Off, End) of the file with New.
+type Edit = edit
+
 // An edit replaces [Off, End) of the file with New.
 type edit struct {
 	Off int    `json:"off"`

@@ -853,8 +853,9 @@ func (sf *siteFinder) zero(t types.Type) (string, error) {
 	return "", fmt.Errorf("no zero value for %s", t)
 }
 
-// apply returns src with the edits (sorted, not overlapping) applied.
-func apply(src []byte, edits []edit) []byte {
+// Apply returns src with the edits (sorted, not overlapping) applied:
+// the mutant of a site.
+func Apply(src []byte, edits []Edit) []byte {
 	var b bytes.Buffer
 	last := 0
 	for _, e := range edits {
@@ -871,7 +872,7 @@ func apply(src []byte, edits []edit) []byte {
 func (sf *siteFinder) check(edits []edit) error {
 	pass := sf.p.pass
 	name := sf.tf.Name()
-	mutant := apply(sf.src, edits)
+	mutant := Apply(sf.src, edits)
 	fset := token.NewFileSet()
 	var files []*ast.File
 	for _, f := range pass.Files {

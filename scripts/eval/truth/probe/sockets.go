@@ -17,7 +17,9 @@ import (
 // connType reports whether t is a stream-socket type: net.Conn,
 // *net.TCPConn, *net.UnixConn, *tls.Conn, an interface with net.Conn's
 // method set, or an anonymous interface asserted for CloseWrite or
-// SetLinger.
+// SetLinger. These are the types passes/connflow recognizes; they are
+// spelled out here rather than asked of connflow so that adapter.go stays
+// the one reader of the model.
 func connType(t types.Type) bool {
 	if t == nil {
 		return false
