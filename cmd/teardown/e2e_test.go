@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,32 +176,6 @@ func without(want []e2eFinding, rule string) []e2eFinding {
 	return slices.DeleteFunc(slices.Clone(want), func(f e2eFinding) bool { return f.rule == rule })
 }
 
-// vetCacheFixed reports whether go vet of Go version v keys its result
-// cache on VetxOnly. Before go1.26.9 and go1.27.2 it does not, and a
-// package vetted first as a dependency replays no findings when vetted
-// later as a root (docs/usage.md; integration.md §2.5a).
-func vetCacheFixed(v string) bool {
-	rest, ok := strings.CutPrefix(v, "go1.")
-	if !ok {
-		return true // a development toolchain
-	}
-	minor, patch, _ := strings.Cut(rest, ".")
-	m, err := strconv.Atoi(minor)
-	if err != nil {
-		return false // go1.27rc1 and the like: the release candidates have the bug
-	}
-	p, _ := strconv.Atoi(strings.TrimFunc(patch, func(r rune) bool { return r < '0' || r > '9' }))
-	switch {
-	case m < 26:
-		return false
-	case m == 26:
-		return p >= 9
-	case m == 27:
-		return p >= 2
-	}
-	return true
-}
-
 func TestSplitDiff(t *testing.T) {
 	a := "--- a (old)\n+++ a (new)\n-x\n--- b (old)\n+++ b (new)\n+y\n"
 	b := "--- b (old)\n+++ b (new)\n+y\n--- a (old)\n+++ a (new)\n-x\n"
@@ -218,21 +191,11 @@ func TestVetCacheFixed(t *testing.T) {
 	for v, want := range map[string]bool{
 		"go1.26.8": false, "go1.26.9": true, "go1.26.11": true, "go1.27.0": false,
 		"go1.27.1": false, "go1.27.2": true, "go1.28.0": true, "go1.27rc1": false,
-		"go1.25.4": false, "devel go1.28-abcdef": true,
+		"go1.25.4": false, "devel go1.28-abcdef": true, "gccgo": false,
 	} {
 		if got := vetCacheFixed(v); got != want {
 			t.Errorf("vetCacheFixed(%q) = %v, want %v", v, got, want)
 		}
-	}
-}
-
-// requireFixedVet fails (it does not skip) when the toolchain's go vet
-// can drop findings: a green run would then mean nothing.
-func requireFixedVet(t *testing.T) {
-	t.Helper()
-	if v := runtime.Version(); !vetCacheFixed(v) {
-		t.Fatalf("%s: go vet before go1.26.9 / go1.27.2 drops findings from its cache; "+
-			"run the tests with GOTOOLCHAIN=auto (go.mod's toolchain line) or a newer Go", v)
 	}
 }
 
@@ -245,11 +208,11 @@ func splitDiff(d string) []string {
 }
 
 func TestVetE2E(t *testing.T) {
-	requireFixedVet(t)
 	want := e2eWant(t)
 	dir := copyE2E(t)
-	// A fresh cache: the first run vets std too, as a user's first run does.
-	env := goEnv("GOCACHE="+t.TempDir(), "GOFLAGS=-mod=mod")
+	// A go vet without the cache defect (and the build cache of the
+	// other tests: a fresh one would compile the standard library).
+	env := vetEnv(t, "GOFLAGS=-mod=mod")
 	vet := func(args ...string) result {
 		t.Helper()
 		return run(t, dir, env, goCmd, append([]string{"vet", "-vettool=" + binPath}, args...)...)
@@ -427,14 +390,17 @@ func TestVetE2E(t *testing.T) {
 func TestStandaloneE2E(t *testing.T) {
 	t.Parallel()
 	want := e2eWant(t)
-	dir := copyE2E(t)
-	r := teardown(t, dir, "./...")
-	if r.code != 3 || r.stdout != "" {
-		t.Fatalf("want exit 3: %v", r)
-	}
-	checkE2E(t, "teardown", r.stderr, dir, want)
+	engines(t, func(t *testing.T, e engineRun) {
+		dir := copyE2E(t)
+		r := e.run(t, dir, "./...")
+		if r.code != 3 || r.stdout != "" {
+			t.Fatalf("want exit 3: %v", r)
+		}
+		checkE2E(t, "teardown", r.stderr, "", want)
+	})
 
-	r = teardown(t, dir, "-debug=s", "./...")
+	dir := copyE2E(t)
+	r := teardown(t, dir, "-debug=s", "./...")
 	for _, bad := range []string{"internal error", "panic", "nondeterministic", "gob"} {
 		if strings.Contains(r.stderr, bad) {
 			t.Fatalf("-debug=s: %q in the output: %v", bad, r)
@@ -443,7 +409,7 @@ func TestStandaloneE2E(t *testing.T) {
 	if r.code != 3 {
 		t.Fatalf("-debug=s: want exit 3: %v", r)
 	}
-	checkE2E(t, "teardown -debug=s", r.stderr, dir, want)
+	checkE2E(t, "teardown -debug=s", r.stderr, "", want)
 }
 
 // TestFactsDeterministic runs the driver twice with -debug=f, which logs

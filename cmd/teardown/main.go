@@ -3,75 +3,150 @@
 //
 // Usage:
 //
-//	teardown [flags] packages          standalone (exit 3 when there are findings)
+//	teardown [flags] packages          analyze (exit 3 when there are findings)
+//	teardown -fix [-diff] packages     apply (or print) the suggested fixes
+//	teardown -format=sarif packages    write SARIF 2.1.0 for code scanning
+//	teardown help [RULE]               list the rules and flags, or document a rule
 //	go vet -vettool=$(which teardown)  as a vet tool (exit 1 when there are findings)
-//	go fix -fixtool=$(which teardown)  apply the suggested fixes
-//	teardown -format=sarif [-o FILE] packages  write SARIF 2.1.0 (same exit codes)
-//	teardown help [rule]               list the rules, or document one
+//	go fix -fixtool=$(which teardown)  apply the suggested fixes through go fix
+//
+// The standalone driver runs the analysis through go vet's build cache
+// when it can (see engine.go), so a run after a small change costs what
+// the change costs.
 //
 // Exit codes of the standalone driver: 0 no findings; 1 analysis failed
-// (load or type errors, patterns that match no packages, internal error);
-// 2 usage error (unknown flag, no packages named);
-// 3 findings reported. See docs/usage.md.
+// (load, build or type errors, patterns that match no packages, an
+// internal error); 2 usage error (bad flag or flag value, no packages
+// named); 3 findings reported (or left after -fix). Notes (a function
+// over connflow's size budget) are shown but never change the exit code.
+// See docs/usage.md.
 package main
 
 import (
-	"bufio"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"os/signal"
+	"runtime/debug"
+	"strconv"
 	"strings"
-	"syscall"
 
 	"golang.org/x/tools/go/analysis/multichecker"
 
 	"github.com/teardownlint/teardown/analyzer"
-	"github.com/teardownlint/teardown/internal/lint"
+	"github.com/teardownlint/teardown/passes/connflow"
 )
 
 func main() {
 	args := os.Args[1:]
-	if wantsSARIF(args) {
-		os.Exit(runSARIF(args, os.Stdout, os.Stderr))
-	}
 	if len(args) > 0 && args[0] == "help" {
-		os.Exit(help(os.Stdout, args[1:]))
+		os.Exit(help(os.Stdout, os.Stderr, args[1:]))
 	}
 	switch mode(args) {
 	case modeHelp:
-		os.Exit(help(os.Stdout, nil))
-	case modeStandalone:
-		if os.Getenv(rawEnv) == "" {
-			os.Exit(runFiltered(args))
+		os.Exit(help(os.Stdout, os.Stderr, nil))
+	case modeVersion:
+		if err := printVersion(os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
+			os.Exit(1)
 		}
+		os.Exit(0)
+	case modeProtocol:
+		runProtocol(args)
 	}
-	if mode(args) == modeStandalone && !hasFlag(args, "test") && !hasFlag(args, "connflow.tests") {
-		// _test.go files are neither analyzed nor reported unless
-		// -connflow.tests is given: loading test packages would cost
-		// several times the CPU and memory for nothing.
-		os.Args = append([]string{os.Args[0], "-test=false"}, args...)
+	os.Exit(standalone(args, os.Stdout, os.Stderr))
+}
+
+// runProtocol is teardown as go vet and go fix run it: `-flags` (which
+// flags the tool takes) or one package's unit.cfg. It does not return.
+func runProtocol(args []string) {
+	if cfg := args[len(args)-1]; strings.HasSuffix(cfg, ".cfg") && !testsFlag(args[:len(args)-1]) {
+		trimmed, skip, err := withoutTestFiles(cfg)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
+			os.Exit(1)
+		}
+		if skip {
+			os.Exit(0)
+		}
+		os.Args[len(os.Args)-1] = trimmed
 	}
+	// A unit run is a short process that parses and type-checks one
+	// package and imports its dependencies' types: collecting garbage
+	// four times less often saves about 15% of the CPU of a first go vet
+	// run (caddy, measured) for a peak of a few hundred MB at most.
+	debug.SetGCPercent(400)
 	// A bad flag gets one line, not a page of usage.
 	flag.CommandLine.SetOutput(prefixWriter{os.Stderr})
 	flag.Usage = func() {}
 	multichecker.Main(analyzer.Analyzers()...)
 }
 
-// hasFlag reports whether args set the flag name (-name, --name, -name=v).
-func hasFlag(args []string, name string) bool {
+// testsFlag reports whether the arguments turn -connflow.tests on.
+func testsFlag(args []string) bool {
+	on := false
 	for _, a := range args {
-		if a == "--" {
-			break
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name != "connflow.tests" {
+			continue
 		}
-		a = strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		if a == name || strings.HasPrefix(a, name+"=") {
-			return true
+		on = true
+		if hasValue {
+			on, _ = strconv.ParseBool(value)
 		}
 	}
-	return false
+	return on
+}
+
+// withoutTestFiles is what makes go vet cheap for a tool that does not
+// analyze test files (no -connflow.tests). go vet always vets packages
+// with their test files: the test variant "p [p.test]" instead of p, the
+// external test package "p_test [p.test]", and the packages between them
+// recompiled for the test ("q [p.test]"). Without test files to analyze,
+// only p matters. So, for a unit config of a test variant:
+//
+//   - one without non-test files (p_test), or needed only for its facts
+//     (VetxOnly: q [p.test], needed only by the test files), is skipped:
+//     skip is true, and nothing is analyzed or written (go vet takes a
+//     tool's missing output as none);
+//   - p [p.test] is analyzed as p: withoutTestFiles writes a copy of the
+//     config without the _test.go files next to it and returns its name.
+//
+// Other configs are returned as they are. The findings are those of the
+// load engine, which does not load test files either.
+func withoutTestFiles(cfgFile string) (string, bool, error) {
+	data, err := os.ReadFile(cfgFile)
+	if err != nil {
+		return "", false, err
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return "", false, fmt.Errorf("cannot decode JSON config file %s: %v", cfgFile, err)
+	}
+	id, _ := cfg["ID"].(string)
+	if !strings.Contains(id, " [") {
+		return cfgFile, false, nil // not a test variant
+	}
+	if vetxOnly, _ := cfg["VetxOnly"].(bool); vetxOnly {
+		return "", true, nil
+	}
+	files, _ := cfg["GoFiles"].([]any)
+	var kept []any
+	for _, f := range files {
+		if name, _ := f.(string); !connflow.IsTestFile(name) {
+			kept = append(kept, f)
+		}
+	}
+	if len(kept) == 0 {
+		return "", true, nil
+	}
+	cfg["GoFiles"] = kept
+	if data, err = json.Marshal(cfg); err != nil {
+		return "", false, err
+	}
+	trimmed := strings.TrimSuffix(cfgFile, ".cfg") + ".teardown.cfg"
+	return trimmed, false, os.WriteFile(trimmed, data, 0o666)
 }
 
 type prefixWriter struct{ w io.Writer }
@@ -85,62 +160,13 @@ func (p prefixWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func help(w io.Writer, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(w, `teardown finds connection-teardown bugs: Close calls that send RST instead
-of FIN and lose data, and SO_LINGER settings that cause them.
-
-Usage:
-  teardown [flags] packages           run standalone (exit 3 when there are findings)
-  go vet -vettool=$(which teardown)   run as a vet tool (exit 1 when there are findings)
-  teardown -format=sarif packages     write SARIF 2.1.0 for code scanning
-  teardown help RULE                  document one rule
-
-Rules:
-`)
-		for _, a := range analyzer.Rules() {
-			d := lint.Rule(a.Name)
-			fmt.Fprintf(w, "  %-15s %-8s %s\n", a.Name, d.Severity, d.Title)
-		}
-		fmt.Fprint(w, `
-Suppress a finding with //teardown:ignore RULE reason on its line or the line
-above; a directive without a reason, or that suppresses nothing, is reported
-(by the directives analyzer).
-
-Flags: -RULE=false disables a rule; -fix applies the suggested fixes; -diff
-(with -fix) prints them; -json prints JSON. Run 'teardown -flags' for all.
-
-Exit codes (standalone): 0 no findings, 1 analysis failed, 2 usage error,
-3 findings. Under go vet: 1 when there are findings.
-`)
-		return 0
-	}
-	status := 0
-	for _, name := range args {
-		d := lint.Rule(name)
-		if d == nil {
-			fmt.Fprintf(os.Stderr, "teardown: unknown rule %q (known: %s)\n", name, strings.Join(lint.RuleNames(), ", "))
-			status = 2
-			continue
-		}
-		for _, a := range analyzer.Rules() {
-			if a.Name == name {
-				fmt.Fprintln(w, a.Doc)
-				a.Flags.VisitAll(func(f *flag.Flag) {
-					fmt.Fprintf(w, "\n  -%s.%s\n\t%s (default %q)\n", a.Name, f.Name, f.Usage, f.DefValue)
-				})
-			}
-		}
-	}
-	return status
-}
-
 type driverMode int
 
 const (
 	modeStandalone driverMode = iota // teardown [flags] packages
 	modeHelp                         // teardown -h
-	modeProtocol                     // go vet / go fix: -V=full, -flags, or a unit .cfg file
+	modeVersion                      // teardown -V, -V=full (also go vet's query)
+	modeProtocol                     // go vet / go fix: -flags, or a unit .cfg file
 )
 
 // mode tells apart the ways teardown is invoked, from the arguments alone.
@@ -156,112 +182,11 @@ func mode(args []string) driverMode {
 		switch name {
 		case "h", "help":
 			return modeHelp
-		case "V", "flags":
+		case "V":
+			return modeVersion
+		case "flags":
 			return modeProtocol
 		}
 	}
 	return modeStandalone
-}
-
-// rawEnv, when set, makes the standalone driver print the x/tools
-// checker's output unfiltered. runFiltered sets it for its child.
-const rawEnv = "TEARDOWN_RAW"
-
-// runFiltered runs the standalone driver in a child process and filters
-// its stderr, because the x/tools checker follows every package error
-// with one line per analyzer per dependent package ("lingerzero: failed
-// prerequisites: connflow@p", "connflow: analysis skipped due to errors
-// in package"), which buries the errors that matter. It keeps every other
-// line, rewrites the position "-" of package-level errors (a pattern that
-// matches no files) as "teardown", and turns the multichecker's
-// no-packages banner into one line and exit code 2. The child's stdout
-// and exit code are passed through.
-func runFiltered(args []string) int {
-	exe, err := os.Executable()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
-		return 1
-	}
-	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), rawEnv+"=1")
-	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
-		return 1
-	}
-	if err := cmd.Start(); err != nil {
-		fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
-		return 1
-	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		for s := range sigs {
-			cmd.Process.Signal(s)
-		}
-	}()
-	noPackages, dropped, kept := filterStderr(stderr, os.Stderr)
-	err = cmd.Wait()
-	signal.Stop(sigs)
-	code := cmd.ProcessState.ExitCode()
-	if code < 0 { // killed by a signal
-		fmt.Fprintf(os.Stderr, "teardown: %v\n", err)
-		return 1
-	}
-	switch {
-	case noPackages && code == 1:
-		fmt.Fprintln(os.Stderr, "teardown: no packages to analyze (usage: teardown [flags] packages; run 'teardown help')")
-		return 2
-	case code != 0 && kept == 0:
-		// Never fail silently: show what was filtered out.
-		for _, l := range dropped {
-			fmt.Fprintln(os.Stderr, l)
-		}
-	}
-	return code
-}
-
-// filterStderr copies the checker's stderr from r to w, line by line,
-// without the derived "failed prerequisites" lines. It reports whether
-// the multichecker printed its no-packages banner (which it swallows),
-// the lines it dropped, and how many it kept.
-func filterStderr(r io.Reader, w io.Writer) (noPackages bool, dropped []string, kept int) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case noPackages:
-			// The rest of the banner.
-		case strings.HasSuffix(line, " is a tool for static analysis of Go programs."):
-			noPackages = true
-		case derivedError(line):
-			dropped = append(dropped, line)
-		default:
-			if rest, ok := strings.CutPrefix(line, "-: "); ok {
-				line = "teardown: " + rest
-			}
-			fmt.Fprintln(w, line)
-			kept++
-		}
-	}
-	if err := sc.Err(); err != nil {
-		fmt.Fprintf(w, "teardown: reading the driver's output: %v\n", err)
-		io.Copy(w, r)
-		kept++
-	}
-	return noPackages, dropped, kept
-}
-
-// derivedError reports whether a line is an analyzer error that only
-// repeats that a package had errors, which the driver has printed already.
-func derivedError(line string) bool {
-	name, msg, ok := strings.Cut(line, ": ")
-	if !ok || name == "" || strings.IndexFunc(name, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_')
-	}) >= 0 {
-		return false // not an analyzer name: a position, say
-	}
-	return strings.HasPrefix(msg, "failed prerequisites: ") || msg == "analysis skipped due to errors in package"
 }

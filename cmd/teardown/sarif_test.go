@@ -1,12 +1,11 @@
 package main
 
-// Tests of -format=sarif: runSARIF runs in-process on small modules
-// written to temporary directories, and its output is checked field by
-// field and against the official SARIF 2.1.0 schema (embedded in
+// Tests of -format=sarif: the binary runs on small modules written to
+// temporary directories, under both engines, and its output is checked
+// field by field and against the official SARIF 2.1.0 schema (embedded in
 // go-sarif, through Report.Validate).
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"go/parser"
@@ -132,9 +131,7 @@ func Hangup(c *net.TCPConn) error {
 	"demo_test.go": "package demo\n\nimport \"testing\"\n\nfunc TestNothing(t *testing.T) {}\n",
 }
 
-// sarifModule writes files into a new temporary directory, makes it the
-// current directory (runSARIF loads packages from there), and gives
-// go/packages the test's go command.
+// sarifModule writes files into a new temporary directory.
 func sarifModule(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -147,10 +144,6 @@ func sarifModule(t *testing.T, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	t.Chdir(dir)
-	t.Setenv("PATH", filepath.Dir(goCmd)+string(os.PathListSeparator)+os.Getenv("PATH"))
-	t.Setenv("GOTOOLCHAIN", "local")
-	t.Setenv("GOWORK", "off")
 	return dir
 }
 
@@ -191,62 +184,7 @@ func parseSARIF(t *testing.T, out []byte) *sarifLog {
 	return &log
 }
 
-func TestSARIFWants(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want bool
-	}{
-		{[]string{"-format=sarif", "./..."}, true},
-		{[]string{"--format=sarif", "./..."}, true},
-		{[]string{"-format", "sarif", "./..."}, true},
-		{[]string{"--format", "sarif", "./..."}, true},
-		{[]string{"-lingerzero=false", "-o", "x.sarif", "-format=sarif", "./..."}, true},
-		{[]string{"./..."}, false},
-		{[]string{"-json", "./..."}, false},
-		{[]string{"-format=text", "./..."}, false},
-		{[]string{"-format"}, false},
-		{[]string{"-formats=sarif", "./..."}, false},
-		{[]string{"sarif", "-format"}, false},
-		{[]string{"--", "-format=sarif"}, false},
-		{nil, false},
-	} {
-		if got := wantsSARIF(tc.args); got != tc.want {
-			t.Errorf("wantsSARIF(%q) = %v, want %v", tc.args, got, tc.want)
-		}
-	}
-}
-
-func TestSARIFUsageErrors(t *testing.T) {
-	var help, helpErr bytes.Buffer
-	if code := runSARIF([]string{"-format=sarif", "-h"}, &help, &helpErr); code != 0 || helpErr.Len() > 0 ||
-		!strings.Contains(help.String(), "-writeclose.helper") || !strings.Contains(help.String(), "-o string") {
-		t.Errorf("-h: exit code %d, stderr %q, stdout %q; want 0 and the flags on stdout", code, helpErr.String(), help.String())
-	}
-	for _, tc := range []struct {
-		args []string
-		want string // in the single line on stderr
-	}{
-		{[]string{"-format=sarif", "-nosuchflag", "./..."}, "flag provided but not defined: -nosuchflag"},
-		{[]string{"-format=sarif"}, "no packages to analyze"},
-		{[]string{"-format=sarif", "-format=xml", "./..."}, "unsupported -format=xml"},
-		{[]string{"./...", "-format=sarif"}, "flag -format=sarif after the package patterns"},
-		{[]string{"-format=sarif", "-lingerzero=maybe", "./..."}, "invalid boolean value"},
-	} {
-		var stdout, stderr bytes.Buffer
-		code := runSARIF(tc.args, &stdout, &stderr)
-		if code != 2 {
-			t.Errorf("runSARIF(%q) = %d, want 2", tc.args, code)
-		}
-		if ls := lines(stderr.String()); len(ls) != 1 || !strings.Contains(ls[0], tc.want) || !strings.HasPrefix(ls[0], "teardown: ") {
-			t.Errorf("runSARIF(%q): stderr %q, want one line with %q", tc.args, stderr.String(), tc.want)
-		}
-		if stdout.Len() > 0 {
-			t.Errorf("runSARIF(%q) wrote to stdout: %q", tc.args, stdout.String())
-		}
-	}
-}
-
-func TestSARIFSelect(t *testing.T) {
+func TestSelectAnalyzers(t *testing.T) {
 	all := analyzer.Analyzers()
 	named := func(as []*analysis.Analyzer) []string {
 		var ns []string
@@ -264,16 +202,16 @@ func TestSARIFSelect(t *testing.T) {
 		{map[string]string{"lingerzero": "true", "writeclose": "false"}, []string{"lingerzero"}},
 		{map[string]string{"connflow": "false", "directives": "false"}, named(analyzer.Rules())},
 	} {
-		enabled := map[*analysis.Analyzer]*sarifEnable{}
+		enabled := map[*analysis.Analyzer]*enableFlag{}
 		for _, a := range all {
-			enabled[a] = new(sarifEnable)
+			enabled[a] = new(enableFlag)
 			if v, ok := tc.set[a.Name]; ok {
 				if err := enabled[a].Set(v); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		if got := named(selectSARIFAnalyzers(all, enabled)); !slices.Equal(got, tc.want) {
+		if got := named(selectAnalyzers(all, enabled)); !slices.Equal(got, tc.want) {
 			t.Errorf("flags %v select %v, want %v", tc.set, got, tc.want)
 		}
 	}
@@ -281,14 +219,22 @@ func TestSARIFSelect(t *testing.T) {
 
 // TestSARIFOutput is the whole path: load, analysis, SARIF, exit code.
 func TestSARIFOutput(t *testing.T) {
+	t.Parallel()
+	engines(t, testSARIFOutput)
+}
+
+func testSARIFOutput(t *testing.T, e engineRun) {
 	dir := sarifModule(t, sarifDemo)
-	var stdout, stderr bytes.Buffer
-	code := runSARIF([]string{"-format=sarif", "-test", "-o", "out.sarif", "./..."}, &stdout, &stderr)
-	if code != 3 {
-		t.Errorf("exit code %d, want 3 (findings)", code)
+	args := []string{"-format=sarif", "-o", "out.sarif", "./..."}
+	if e.name == "load" {
+		args = append([]string{"-test"}, args...)
 	}
-	if stderr.Len() > 0 || stdout.Len() > 0 {
-		t.Errorf("with -o, stdout %q and stderr %q should be empty", stdout.String(), stderr.String())
+	r := e.run(t, dir, args...)
+	if r.code != 3 {
+		t.Errorf("exit code %d, want 3 (findings)", r.code)
+	}
+	if r.stderr != "" || r.stdout != "" {
+		t.Errorf("with -o, stdout %q and stderr %q should be empty", r.stdout, r.stderr)
 	}
 	out, err := os.ReadFile(filepath.Join(dir, "out.sarif"))
 	if err != nil {
@@ -301,7 +247,7 @@ func TestSARIFOutput(t *testing.T) {
 		t.Errorf("version %q", log.Version)
 	}
 	d := run.Tool.Driver
-	if d.Name != "teardown" || d.Version == "" || d.InformationURI != sarifInformationURI {
+	if d.Name != "teardown" || d.Version != "devel" || d.InformationURI != sarifInformationURI {
 		t.Errorf("tool.driver: name %q, version %q, informationUri %q", d.Name, d.Version, d.InformationURI)
 	}
 	all := analyzer.Analyzers()
@@ -515,43 +461,49 @@ func applySARIFEdits(src string, edits []sarifEdit) (string, error) {
 
 // TestSARIFClean: no findings is exit 0 and a valid log with an empty
 // results array (GitHub requires it). Setting an analyzer's flag (to its
-// default, as the flag values are shared) is accepted. As in the text
-// mode, test files are not loaded unless -test or -connflow.tests: the
-// broken one here would fail the run.
+// default) is accepted.
 func TestSARIFClean(t *testing.T) {
-	sarifModule(t, map[string]string{
+	t.Parallel()
+	engines(t, func(t *testing.T, e engineRun) {
+		dir := sarifModule(t, map[string]string{
+			"go.mod":   "module clean.example\n\ngo 1.26\n",
+			"clean.go": "package clean\n\n// Answer is 42.\nfunc Answer() int { return 42 }\n",
+		})
+		r := e.run(t, dir, "--format", "sarif", "-connflow.maxblocks="+analyzerFlagDefault(t, "connflow", "maxblocks"), "./...")
+		if r.code != 0 || r.stderr != "" {
+			t.Errorf("exit code %d, stderr %q; want 0 and nothing", r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, `"results": []`) {
+			t.Errorf("no empty results array in\n%s", r.stdout)
+		}
+		if log := parseSARIF(t, []byte(r.stdout)); len(log.Runs[0].Results) != 0 {
+			t.Errorf("%d results, want 0", len(log.Runs[0].Results))
+		}
+	})
+}
+
+// TestTestFiles: the load engine loads test files only with -test or
+// -connflow.tests (a broken one fails the run then); go vet always loads
+// them, as go vet does.
+func TestTestFiles(t *testing.T) {
+	t.Parallel()
+	dir := sarifModule(t, map[string]string{
 		"go.mod":        "module clean.example\n\ngo 1.26\n",
 		"clean.go":      "package clean\n\n// Answer is 42.\nfunc Answer() int { return 42 }\n",
 		"clean_test.go": "package clean\n\nvar broken int = \"not an int\"\n",
 	})
-	resetTests := func() { // -connflow.tests sets connflow's own variable
-		for _, a := range analyzer.Analyzers() {
-			if f := a.Flags.Lookup("tests"); a.Name == "connflow" && f != nil {
-				f.Value.Set(f.DefValue)
-			}
+	load := engineRun{"load", goEnv()}
+	if r := load.run(t, dir, "./..."); r.code != 0 || r.stderr != "" {
+		t.Errorf("load, no -test: want exit 0 and nothing: %v", r)
+	}
+	for _, args := range [][]string{{"-test", "./..."}, {"-connflow.tests", "./..."}} {
+		if r := load.run(t, dir, args...); r.code != 1 || !strings.Contains(r.stderr, "clean_test.go:3:") {
+			t.Errorf("load %q: want 1 and the error in clean_test.go: %v", args, r)
 		}
 	}
-	t.Cleanup(resetTests)
-	for _, args := range [][]string{
-		{"-format=sarif", "-test", "./..."},
-		{"-format=sarif", "-connflow.tests", "./..."},
-	} {
-		var stdout, stderr bytes.Buffer
-		if code := runSARIF(args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "clean_test.go:3:") {
-			t.Errorf("runSARIF(%q) = %d, stderr %q; want 1 and the error in clean_test.go", args, code, stderr.String())
-		}
-		resetTests()
-	}
-	var stdout, stderr bytes.Buffer
-	code := runSARIF([]string{"--format", "sarif", "-connflow.maxblocks=" + analyzerFlagDefault(t, "connflow", "maxblocks"), "./..."}, &stdout, &stderr)
-	if code != 0 || stderr.Len() > 0 {
-		t.Errorf("exit code %d, stderr %q; want 0 and nothing", code, stderr.String())
-	}
-	if !bytes.Contains(stdout.Bytes(), []byte(`"results": []`)) {
-		t.Errorf("no empty results array in\n%s", stdout.Bytes())
-	}
-	if log := parseSARIF(t, stdout.Bytes()); len(log.Runs[0].Results) != 0 {
-		t.Errorf("%d results, want 0", len(log.Runs[0].Results))
+	vet := engineRun{"vet", vetEnv(t)}
+	if r := vet.run(t, dir, "./..."); r.code != 1 || !strings.Contains(r.stderr, "clean_test.go:3:") {
+		t.Errorf("vet: want 1 and the error in clean_test.go: %v", r)
 	}
 }
 
@@ -571,30 +523,29 @@ func analyzerFlagDefault(t *testing.T, analyzerName, flagName string) string {
 // TestSARIFErrors: a type error is one line on stderr and exit 1, and the
 // log is still written, saying that the execution failed.
 func TestSARIFErrors(t *testing.T) {
-	sarifModule(t, map[string]string{
-		"go.mod": "module broken.example\n\ngo 1.26\n",
-		"bad.go": "package bad\n\nvar X int = \"not an int\"\n",
+	t.Parallel()
+	engines(t, func(t *testing.T, e engineRun) {
+		dir := sarifModule(t, map[string]string{
+			"go.mod": "module broken.example\n\ngo 1.26\n",
+			"bad.go": "package bad\n\nvar X int = \"not an int\"\n",
+		})
+		r := e.run(t, dir, "-format=sarif", "./...")
+		if r.code != 1 {
+			t.Errorf("exit code %d, want 1", r.code)
+		}
+		ls := lines(r.stderr)
+		if len(ls) != 1 || !strings.HasPrefix(ls[0], "bad.go:3:") {
+			t.Errorf("stderr %q, want one line with the type error at bad.go:3", r.stderr)
+		}
+		log := parseSARIF(t, []byte(r.stdout))
+		inv := log.Runs[0].Invocations
+		if len(inv) != 1 || inv[0].ExecutionSuccessful || len(inv[0].Notifications) != 1 || inv[0].Notifications[0].Level != "error" {
+			t.Errorf("invocations %+v, want one, failed, with one error notification", inv)
+		}
+		if r := e.run(t, dir, "-format=sarif", "./nosuchdir/..."); r.code != 1 {
+			t.Errorf("a pattern matching nothing: exit code %d, want 1 (stderr %q)", r.code, r.stderr)
+		}
 	})
-	var stdout, stderr bytes.Buffer
-	code := runSARIF([]string{"-format=sarif", "./..."}, &stdout, &stderr)
-	if code != 1 {
-		t.Errorf("exit code %d, want 1", code)
-	}
-	ls := lines(stderr.String())
-	if len(ls) != 1 || !strings.Contains(ls[0], "bad.go:3:") {
-		t.Errorf("stderr %q, want one line with the type error at bad.go:3", stderr.String())
-	}
-	log := parseSARIF(t, stdout.Bytes())
-	inv := log.Runs[0].Invocations
-	if len(inv) != 1 || inv[0].ExecutionSuccessful || len(inv[0].Notifications) != 1 || inv[0].Notifications[0].Level != "error" {
-		t.Errorf("invocations %+v, want one, failed, with one error notification", inv)
-	}
-
-	stderr.Reset()
-	stdout.Reset()
-	if code := runSARIF([]string{"-format=sarif", "./nosuchdir/..."}, &stdout, &stderr); code != 1 {
-		t.Errorf("a pattern matching nothing: exit code %d, want 1 (stderr %q)", code, stderr.String())
-	}
 }
 
 // TestSARIFFingerprints: the fingerprint hashes the rule, the file and the
@@ -607,13 +558,13 @@ func TestSARIFFingerprints(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := analyzer.Rules()[0]
-	at := func(line int) sarifFinding {
-		p := token.Position{Filename: file, Line: line, Column: 2}
-		return sarifFinding{analyzer: a, pos: p, end: p, message: "m"}
+	at := func(line int) finding {
+		p := position{file, line, 2}
+		return finding{analyzer: a.Name, pos: p, end: p, message: "m"}
 	}
-	fps := func(fs ...sarifFinding) []string {
-		report, n := buildSARIF(analyzer.Analyzers(), fs, newSARIFPaths(dir), nil)
-		if n != len(fs) {
+	fps := func(fs ...finding) []string {
+		report := buildSARIF(analyzer.Analyzers(), fs, newSARIFPaths(dir), nil)
+		if n := len(report.Runs[0].Results); n != len(fs) {
 			t.Fatalf("%d results, want %d", n, len(fs))
 		}
 		var out []string
@@ -633,7 +584,7 @@ func TestSARIFFingerprints(t *testing.T) {
 
 	// A file outside the current directory gets an absolute file URI.
 	other := t.TempDir()
-	report, _ := buildSARIF(analyzer.Analyzers(), []sarifFinding{at(4)}, newSARIFPaths(other), nil)
+	report := buildSARIF(analyzer.Analyzers(), []finding{at(4)}, newSARIFPaths(other), nil)
 	loc := report.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation
 	if !strings.HasPrefix(*loc.URI, "file:///") || loc.URIBaseID != nil {
 		t.Errorf("a file outside the current directory: uri %q, uriBaseId %v", *loc.URI, loc.URIBaseID)

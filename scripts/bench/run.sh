@@ -2,8 +2,40 @@
 # scripts/bench/run.sh: how much teardown costs, against two floors and two
 # peers, measured on one machine in one run (docs/performance.md).
 #
+# Two measurements:
+#
+# The cold round (the default) measures each tool's cost on a corpus
+# against two floors and two peers, every run analyzing everything.
+#
+# The everyday loop (-loop) measures what users run again and again, each
+# tool with its own cache, in four rounds per corpus:
+#   first      the analysis caches empty, the code built (GOCACHE a copy of
+#              a snapshot made by go build and go vet over the corpus, as
+#              on a developer's machine or a CI runner with a restored
+#              GOCACHE): teardown, go vet -vettool=teardown, vet-factfloor,
+#              staticcheck (empty STATICCHECK_CACHE), and the in-process
+#              teardown-load and factfloor for comparison
+#   nochange   the same caches, after one unmeasured run of each tool: run
+#              again with nothing changed
+#   edit       before each run, a one-line edit (a new statement `_ = N`,
+#              N never the same, in a function of one file: caddy's
+#              reverseproxy.go, std's net/http/server.go), so every run
+#              has exactly one changed file to catch up with
+#   coldbuild  GOCACHE empty: teardown (which then analyzes in one process)
+#              against teardown -engine=load, the standalone driver as it
+#              was before it used go vet's cache
+# The std corpora of the loop run from a writable copy of GOROOT (for the
+# edit) in the scratch directory.
+#
 # Tools (every one a whole process, as a user runs it):
-#   teardown      cmd/teardown of this repository (the standalone driver)
+#   teardown      cmd/teardown of this repository, as a user runs it
+#                 (-engine=auto: through go vet's cache when it can)
+#   teardown-load cmd/teardown -engine=load: every package loaded and
+#                 analyzed in this one process, as the standalone driver
+#                 did before it ran on go vet's cache
+#   govet         go vet -vettool=teardown (loop only)
+#   vet-factfloor go vet -vettool=factfloor: the fact floor of go vet's
+#                 unitchecker protocol (loop only)
 #   factfloor     a do-nothing analyzer with a fact type: the checker parses
 #                 and type-checks every dependency from source (floors/)
 #   ssafloor      a do-nothing analyzer that requires buildssa (floors/)
@@ -55,23 +87,28 @@
 #   -n N          measured runs per tool and corpus (default 3)
 #   -warmup W     warm-up rounds (default 1)
 #   -corpora "C"  corpora, in order (default "net caddy std")
-#   -tools "T"    tools (default "teardown factfloor ssafloor bodyclose staticcheck")
+#   -tools "T"    tools of the cold round (default "teardown-load factfloor ssafloor bodyclose staticcheck")
 #   -tests        include test files (default: none, as teardown's default)
-#   -growth       also measure teardown and factfloor on net1 and net3, and
+#   -growth       also measure teardown-load and factfloor on net1 and net3, and
 #                 print the growth table (net1, net3, net, std)
 #   -maxload L    flag (and, with -wait, wait for) a 1-minute load above L (default 2.5)
 #   -wait S       before each corpus, wait up to S seconds for the load to drop below -maxload (default 0)
 #   -o FILE       also write the Markdown report to FILE (default: scratch/report.md)
 #   -rebuild      rebuild the tools even when the scratch directory has them
 #   -report       only print the report of the results already in the scratch directory
+#   -loop         measure the everyday loop (the rounds above) instead of the cold round;
+#                 -corpora defaults to "caddy std", -n to 3
 # Environment:
 #   BENCH_DIR     scratch directory, outside the repository (default ${TMPDIR:-/tmp}/teardown-bench)
 #   BENCH_RUNS_<tool>="W N"  per-tool override of warm-up and measured runs,
 #                 e.g. BENCH_RUNS_staticcheck="0 1" (staticcheck is slow);
 #                 a dash in the tool's name becomes _ (BENCH_RUNS_gcl_teardown)
 #   TEARDOWN_FLAGS extra flags for teardown (e.g. -connflow.maxblocks=2000)
-# Results accumulate in scratch/results.tsv (one line per run); a new run
-# of a tool on a corpus replaces that pair's earlier lines.
+#   BENCH_LOOP_TOOLS tools of the loop (default "teardown govet vet-factfloor
+#                 staticcheck teardown-load factfloor")
+# Results accumulate in scratch/results.tsv (one line per run; the loop's
+# in scratch/loop.tsv); a new run of a tool on a corpus (and round)
+# replaces that pair's earlier lines.
 #
 # Needs the Go module proxy on the first run (peers, caddy and its
 # dependencies go to the module cache and the scratch directory, never to
@@ -87,7 +124,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 n=3
 warmup=1
 corpora="net caddy std"
-tools="teardown factfloor ssafloor bodyclose staticcheck"
+tools="teardown-load factfloor ssafloor bodyclose staticcheck"
 growth=0
 tests=0
 maxload=2.5
@@ -95,11 +132,13 @@ wait=0
 out=
 rebuild=0
 reportonly=0
+loop=0
+corporaset=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) n=$2; shift 2 ;;
 	-warmup) warmup=$2; shift 2 ;;
-	-corpora) corpora=$2; shift 2 ;;
+	-corpora) corpora=$2; corporaset=1; shift 2 ;;
 	-tools) tools=$2; shift 2 ;;
 	-growth) growth=1; shift ;;
 	-tests) tests=1; shift ;;
@@ -108,10 +147,13 @@ while [ $# -gt 0 ]; do
 	-o) out=$(realpath -m "$2"); shift 2 ;;
 	-rebuild) rebuild=1; shift ;;
 	-report) reportonly=1; shift ;;
+	-loop) loop=1; shift ;;
 	-h | -help | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see -help)" >&2; exit 2 ;;
 	esac
 done
+
+[ $loop = 1 ] && [ $corporaset = 0 ] && corpora="caddy std"
 
 scratch=${BENCH_DIR:-${TMPDIR:-/tmp}/teardown-bench}
 scratch=$(realpath -m "$scratch")
@@ -236,14 +278,16 @@ runone() {
 		env=(STATICCHECK_CACHE="$scratch/sccache")
 		args=(-tests="$t")
 		;;
-	teardown)
+	teardown | teardown-load)
 		read -r -a args <<<"${TEARDOWN_FLAGS:-}"
 		[ "$tests" = 1 ] && args+=(-connflow.tests)
+		[ "$tool" = teardown-load ] && args+=(-engine=load)
 		;;
 	gcl-*) ;;
 	*) args=(-test="$t") ;;
 	esac
 	local pats bin=$scratch/bin/$tool
+	[ "$tool" = teardown-load ] && bin=$scratch/bin/teardown
 	read -r -a pats <<<"$(pattern "$corpus")"
 	case $tool in
 	gcl-*)
@@ -369,19 +413,20 @@ report() {
 			}'
 		if [ "$gdone" = 1 ]; then
 			echo
-			echo "Growth: teardown against the fact floor as the corpus grows (packages: named on the command line / loaded, dependencies included)."
+			echo "Growth: teardown -engine=load against the fact floor as the corpus grows (packages: named on the command line / loaded, dependencies included)."
 			echo
-			echo "| corpus | packages named | packages loaded | fact floor s | teardown s | wall ratio | fact floor MB | teardown MB | RSS ratio |"
+			echo "| corpus | packages named | packages loaded | fact floor s | teardown-load s | wall ratio | fact floor MB | teardown-load MB | RSS ratio |"
 			echo "|---|---|---|---|---|---|---|---|---|"
 			local c
 			for c in net1 net3 net std caddy; do
 				summarize | awk -F '\t' -v c="$c" -v np="$(npkgs "$c" named)" -v nl="$(npkgs "$c" loaded)" '
 					$2 == c { wall[$1] = $4; rss[$1] = $6 }
 					END {
-						if (wall["teardown"] == "" || wall["factfloor"] == "") exit
+						t = "teardown-load"
+						if (wall[t] == "" || wall["factfloor"] == "") exit
 						printf "| %s | %s | %s | %.2f | %.2f | %.2f× | %.0f | %.0f | %.2f× |\n", c, np, nl,
-							wall["factfloor"], wall["teardown"], wall["teardown"] / wall["factfloor"],
-							rss["factfloor"] / 1024, rss["teardown"] / 1024, rss["teardown"] / rss["factfloor"]
+							wall["factfloor"], wall[t], wall[t] / wall["factfloor"],
+							rss["factfloor"] / 1024, rss[t] / 1024, rss[t] / rss["factfloor"]
 					}'
 			done
 		fi
@@ -393,7 +438,7 @@ report() {
 summarize() {
 	local t c
 	for c in net1 net3 net std caddy; do
-		for t in teardown factfloor ssafloor ssafactfloor bodyclose staticcheck gcl-teardown gcl-factfloor gcl-ssafloor gcl-bodyclose; do
+		for t in teardown teardown-load factfloor ssafloor ssafactfloor bodyclose staticcheck gcl-teardown gcl-factfloor gcl-ssafloor gcl-bodyclose; do
 			awk -F '\t' -v t="$t" -v c="$c" '$1 == t && $2 == c' "$results" | sort -t$'\t' -k4,4n | awk -F '\t' '
 				{ w[NR] = $4; cpu[NR] = $6; r[NR] = $5; ex[$7] = 1; t = $1; c = $2 }
 				function med(a, k,   i, j, x) {
@@ -425,7 +470,245 @@ npkgs() {
 	fi
 }
 
+
+# -- the everyday loop (-loop) --
+
+# loopgoroot: a writable copy of GOROOT, for the std corpora's edit round.
+loopgoroot() {
+	local g=$scratch/goroot
+	if [ ! -x "$g/bin/go" ] || [ "$("$g/bin/go" env GOVERSION 2>/dev/null)" != "$gover" ]; then
+		log "copying GOROOT to $g (the std corpora are edited there)"
+		rm -rf "$g"
+		cp -r "$goroot" "$g"
+		chmod -R u+w "$g"
+	fi
+	echo "$g"
+}
+
+# loopenv CORPUS: the PATH of the loop's runs on CORPUS (the GOROOT copy
+# first for std corpora).
+looppath() {
+	case $1 in
+	caddy) echo "$PATH" ;;
+	*) echo "$(loopgoroot)/bin:$PATH" ;;
+	esac
+}
+
+# editfile CORPUS: the file of the edit round, and the line after which the
+# edit goes (a function's opening line, exactly).
+editfile() {
+	case $1 in
+	caddy) printf '%s\t%s\n' "$scratch/caddy/modules/caddyhttp/reverseproxy/reverseproxy.go" \
+		'func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {' ;;
+	*) printf '%s\t%s\n' "$(loopgoroot)/src/net/http/server.go" 'func (c *conn) serve(ctx context.Context) {' ;;
+	esac
+}
+
+# snapshot CORPUS: the GOCACHE of "the code built": go build and the
+# stock go vet over the corpus (vet builds what go vet needs, test
+# dependencies included), from an empty cache. Made once.
+snapshot() {
+	local c=$1 snap=$scratch/gocache-built-$1 pats d
+	d=$(dir "$c")
+	read -r -a pats <<<"$(pattern "$c")"
+	if [ $rebuild = 1 ] || [ ! -f "$snap/.done" ] || [ "$(cat "$snap/.done")" != "$gover" ]; then
+		log "building $c into a fresh GOCACHE (go build, go vet): the 'code built' snapshot"
+		rm -rf "$snap"
+		mkdir -p "$snap"
+		(cd "$d" && PATH=$(looppath "$c") GOCACHE=$snap go build "${pats[@]}" >/dev/null 2>&1 &&
+			PATH=$(looppath "$c") GOCACHE=$snap go vet "${pats[@]}" >/dev/null 2>&1) || true
+		echo "$gover" >"$snap/.done"
+	fi
+	echo "$snap"
+}
+
+# looprun ROUND TOOL CORPUS RUN: one timed run with GOCACHE
+# scratch/loop-gocache and STATICCHECK_CACHE scratch/loop-sccache;
+# appends to loop.new unless RUN is 0 (a priming run).
+looprun() {
+	local round=$1 tool=$2 corpus=$3 run=$4 d rc l tf pats args=() cmd=()
+	d=$(dir "$corpus")
+	tf=$scratch/logs/time.txt
+	read -r -a pats <<<"$(pattern "$corpus")"
+	read -r -a args <<<"${TEARDOWN_FLAGS:-}"
+	case $tool in
+	teardown) cmd=("$scratch/bin/teardown" "${args[@]}") ;;
+	teardown-load) cmd=("$scratch/bin/teardown" -engine=load "${args[@]}") ;;
+	govet) cmd=(go vet -vettool="$scratch/bin/teardown" "${args[@]}") ;;
+	vet-factfloor) cmd=(go vet -vettool="$scratch/bin/factfloor") ;;
+	factfloor) cmd=("$scratch/bin/factfloor" -test=false) ;;
+	staticcheck) cmd=("$scratch/bin/staticcheck" -tests=false) ;;
+	*) log "unknown loop tool $tool"; exit 2 ;;
+	esac
+	l=$(load1)
+	set +e
+	(cd "$d" && env PATH="$(looppath "$corpus")" GOCACHE="$scratch/loop-gocache" STATICCHECK_CACHE="$scratch/loop-sccache" \
+		/usr/bin/time -f "%e %M %U %S" -o "$tf" "${cmd[@]}" "${pats[@]}" \
+		>"$scratch/logs/loop.$round.$tool.$corpus.out" 2>"$scratch/logs/loop.$round.$tool.$corpus.err")
+	rc=$?
+	set -e
+	local wall rss usr sys cpu
+	read -r wall rss usr sys < <(tail -n 1 "$tf")
+	cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')
+	case $rc in
+	0 | 3) ;;
+	1) case $tool in staticcheck | govet | vet-factfloor) ;; *) log "note: $tool $corpus ($round) exited 1, see $scratch/logs/loop.$round.$tool.$corpus.err" ;; esac ;;
+	*) log "note: $tool $corpus ($round) exited $rc, see $scratch/logs/loop.$round.$tool.$corpus.err" ;;
+	esac
+	if grep -q -m1 -E '^panic: |internal error' "$scratch/logs/loop.$round.$tool.$corpus.err"; then
+		log "note: $tool $corpus ($round): a panic or internal error, see $scratch/logs/loop.$round.$tool.$corpus.err"
+	fi
+	printf '  %-9s %-13s %-6s run %2s  %7.2f s  %6d MB  cpu %7.2f s  exit %d  load %s\n' \
+		"$round" "$tool" "$corpus" "$run" "$wall" $((rss / 1024)) "$cpu" "$rc" "$l" >&2
+	if [ "$run" -ge 1 ]; then
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$tool" "$corpus" "$run" "$wall" "$rss" "$cpu" "$rc" "$l" \
+			"$(date -u +%FT%TZ)" >>"$scratch/loop.new"
+	fi
+}
+
+# loopcorpus CORPUS: the four rounds.
+loopcorpus() {
+	local c=$1 snap r t k=0 file anchor orig
+	snap=$(snapshot "$c")
+	if [ "$wait" -gt 0 ] && above "$(load1)" "$maxload"; then
+		local t0=$SECONDS
+		log "load $(loadavg) above $maxload: waiting up to $wait s"
+		while above "$(load1)" "$maxload" && [ $((SECONDS - t0)) -lt "$wait" ]; do sleep 10; done
+	fi
+	local before
+	before=$(loadavg)
+	log "loop on $c ($(pattern "$c")): load before $before"
+	: >"$scratch/loop.new"
+
+	# first: a fresh copy of the built snapshot for every run.
+	for ((r = 1; r <= n; r++)); do
+		for t in $looptools; do
+			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache"
+			cp -a "$snap" "$scratch/loop-gocache"
+			looprun first "$t" "$c" "$r"
+		done
+	done
+	# coldbuild: an empty GOCACHE.
+	for ((r = 1; r <= n; r++)); do
+		for t in teardown teardown-load; do
+			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache"
+			mkdir -p "$scratch/loop-gocache"
+			looprun coldbuild "$t" "$c" "$r"
+		done
+	done
+	# nochange: one shared, primed cache.
+	rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache"
+	cp -a "$snap" "$scratch/loop-gocache"
+	for t in $looptools; do looprun nochange "$t" "$c" 0; done
+	for ((r = 1; r <= n; r++)); do
+		for t in $looptools; do looprun nochange "$t" "$c" "$r"; done
+	done
+	# edit: a new one-line edit before every run.
+	IFS=$'\t' read -r file anchor <<<"$(editfile "$c")"
+	orig=$scratch/edit.orig
+	cp "$file" "$orig"
+	grep -q -x -F "$anchor" "$orig" || { log "the edit anchor is not in $file"; exit 1; }
+	for ((r = 1; r <= n; r++)); do
+		for t in $looptools; do
+			case $t in factfloor | teardown-load) continue ;; esac # they have no cache
+			k=$((k + 1))
+			awk -v a="$anchor" -v k="$k" '{ print } !done && $0 == a { print "\t_ = " k " // teardown bench edit"; done = 1 }' "$orig" >"$file"
+			looprun edit "$t" "$c" "$r"
+		done
+	done
+	cp "$orig" "$file"
+
+	local after keep
+	after=$(loadavg)
+	log "loop on $c: load after $after"
+	keep=$(mktemp)
+	awk -F '\t' -v c="$c" '$3 != c' "$scratch/loop.tsv" >"$keep"
+	cat "$keep" "$scratch/loop.new" >"$scratch/loop.tsv"
+	rm -f "$keep"
+	awk -F '\t' -v c="$c" '$1 != c' "$scratch/loop-loads.tsv" >"$scratch/loop-loads.tmp"
+	printf '%s\t%s\t%s\t%s\n' "$c" "$before" "$after" "$(date -u +%FT%TZ)" >>"$scratch/loop-loads.tmp"
+	mv "$scratch/loop-loads.tmp" "$scratch/loop-loads.tsv"
+}
+
+# loopreport: the tables of the loop, from loop.tsv: medians per round,
+# tool and corpus, and the ratios the goals are stated in.
+loopreport() {
+	echo "Measured $(date -u +%F) on $(nproc) cores ($(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)), $gover, GOMAXPROCS unset, CGO_ENABLED=0;"
+	echo "pins: $STATICCHECK, $CADDY. Medians of the measured runs; wall seconds, CPU seconds (user+sys, the process tree),"
+	echo "peak RSS of the largest process of the tree (GNU time %M)."
+	echo
+	echo "| corpus | load before (1, 5, 15 min) | load after |"
+	echo "|---|---|---|"
+	awk -F '\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "$scratch/loop-loads.tsv"
+	local c
+	for c in net std caddy; do
+		awk -F '\t' -v c="$c" '$3 == c' "$scratch/loop.tsv" | grep -q . || continue
+		echo
+		echo "**$c** (wall s / CPU s / peak RSS MB, medians; runs in parentheses)"
+		echo
+		echo "| tool | first run (code built, analysis cache empty) | nothing changed | one-file edit | no build cache |"
+		echo "|---|---|---|---|---|"
+		awk -F '\t' -v c="$c" '
+			$3 == c { k = $1 SUBSEP $2; n[k]++; w[k, n[k]] = $5; cpu[k, n[k]] = $7; rss[k, n[k]] = $6 / 1024; seen[$2] = 1 }
+			function med(a, k, m,   i, j, x, s) {
+				for (i = 1; i <= m; i++) s[i] = a[k, i]
+				for (i = 2; i <= m; i++) { x = s[i]; for (j = i - 1; j >= 1 && s[j] > x; j--) s[j + 1] = s[j]; s[j + 1] = x }
+				return (m % 2) ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2
+			}
+			function cell(r, t,   k) {
+				k = r SUBSEP t
+				if (!(k in n)) return "–"
+				return sprintf("%.2f / %.1f / %.0f (%d)", med(w, k, n[k]), med(cpu, k, n[k]), med(rss, k, n[k]), n[k])
+			}
+			function val(a, r, t,   k) { k = r SUBSEP t; return (k in n) ? med(a, k, n[k]) : "" }
+			function ratio(a, b) { return (a != "" && b != "" && b > 0) ? sprintf("%.2f×", a / b) : "–" }
+			END {
+				split("teardown govet vet-factfloor staticcheck teardown-load factfloor", order, " ")
+				for (i = 1; i <= 6; i++) {
+					t = order[i]
+					if (!(t in seen)) continue
+					printf "| %s | %s | %s | %s | %s |\n", t, cell("first", t), cell("nochange", t), cell("edit", t), cell("coldbuild", t)
+				}
+				print ""
+				printf "- nothing changed, teardown / staticcheck: wall %s, CPU %s (goal ≤ 1.5× wall)\n",
+					ratio(val(w, "nochange", "teardown"), val(w, "nochange", "staticcheck")),
+					ratio(val(cpu, "nochange", "teardown"), val(cpu, "nochange", "staticcheck"))
+				printf "- one-file edit, teardown / go vet -vettool: wall %s, CPU %s (goal ≤ 1.2× wall)\n",
+					ratio(val(w, "edit", "teardown"), val(w, "edit", "govet")),
+					ratio(val(cpu, "edit", "teardown"), val(cpu, "edit", "govet"))
+				printf "- first run, teardown / vet-factfloor (the fact floor of go vet): wall %s, CPU %s; teardown / factfloor (in-process): wall %s, CPU %s\n",
+					ratio(val(w, "first", "teardown"), val(w, "first", "vet-factfloor")),
+					ratio(val(cpu, "first", "teardown"), val(cpu, "first", "vet-factfloor")),
+					ratio(val(w, "first", "teardown"), val(w, "first", "factfloor")),
+					ratio(val(cpu, "first", "teardown"), val(cpu, "first", "factfloor"))
+				printf "- no build cache, teardown / teardown -engine=load: wall %s, CPU %s (goal ≤ 1×)\n",
+					ratio(val(w, "coldbuild", "teardown"), val(w, "coldbuild", "teardown-load")),
+					ratio(val(cpu, "coldbuild", "teardown"), val(cpu, "coldbuild", "teardown-load"))
+				m = 0
+				for (k in n) {
+					split(k, kk, SUBSEP)
+					if (kk[2] == "teardown" && kk[1] != "coldbuild") { v = val(rss, kk[1], "teardown"); if (v > m) m = v }
+				}
+				printf "- peak RSS of teardown, largest median of the rounds first, nochange and edit: %.0f MB (goal ≤ 512 MB on caddy); with no build cache (the load engine): %.0f MB\n", m, val(rss, "coldbuild", "teardown")
+			}' "$scratch/loop.tsv"
+	done
+}
+
 export GOOS=linux GOARCH=amd64 CGO_ENABLED=0
+looptools=${BENCH_LOOP_TOOLS:-"teardown govet vet-factfloor staticcheck teardown-load factfloor"}
+if [ $loop = 1 ]; then
+	touch "$scratch/loop.tsv" "$scratch/loop-loads.tsv"
+	if [ $reportonly = 0 ]; then
+		build
+		log "$gover; $(nproc) cores; scratch $scratch; the everyday loop on $corpora"
+		for c in $corpora; do
+			loopcorpus "$c"
+		done
+	fi
+	loopreport | tee "$out"
+	log "report written to $out; raw results in $scratch/loop.tsv, logs in $scratch/logs"
+	exit 0
+fi
 # Results with and without test files are kept apart.
 results=$scratch/results.tsv loads=$scratch/loads.tsv
 if [ "$tests" = 1 ]; then results=$scratch/results-tests.tsv loads=$scratch/loads-tests.tsv; fi
@@ -439,7 +722,7 @@ if [ $reportonly = 0 ]; then
 	done
 	if [ $growth = 1 ]; then
 		for c in net1 net3; do
-			runcorpus "teardown factfloor" "$c"
+			runcorpus "teardown-load factfloor" "$c"
 		done
 	fi
 fi
