@@ -286,6 +286,8 @@ func (r *fixResult) summary(diff bool) string {
 	var parts []string
 	files := len(r.changed())
 	switch {
+	case r.applied == 0 && r.failure != nil:
+		parts = append(parts, "applied no fix")
 	case r.applied == 0:
 		parts = append(parts, "no fix to apply")
 	case diff:
@@ -318,7 +320,11 @@ func (r *fixResult) summary(diff bool) string {
 		parts = append(parts, fmt.Sprintf("stopped after %d rounds: run teardown -fix again", maxFixRounds))
 	}
 	if r.failure != nil {
-		parts = append(parts, fmt.Sprintf("%s not applied: the code would not build", plural(r.failedN, "more fix", "more fixes")))
+		one, many := "fix", "fixes"
+		if r.applied > 0 {
+			one, many = "more fix", "more fixes"
+		}
+		parts = append(parts, fmt.Sprintf("%s not applied: the code would not build", plural(r.failedN, one, many)))
 	}
 	return "teardown: " + strings.Join(parts, "; ")
 }

@@ -244,6 +244,10 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 		usageError(stderr, "%s", msg)
 		return 2
 	}
+	if err := checkModule(ctx, o.patterns); err != nil {
+		fmt.Fprintf(stderr, "teardown: %v\n", err)
+		return 1
+	}
 	eng, err := chooseEngine(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown: %v\n", err)
@@ -668,4 +672,29 @@ func printJSON(w io.Writer, fs []finding, errs []problem) error {
 func connflowTests() bool {
 	f := connflow.Analyzer.Flags.Lookup("tests")
 	return f != nil && f.Value.String() == "true"
+}
+
+// checkModule returns the go command's error for a directory pattern
+// (./..., ., ../x) outside a module: go list says "directory prefix .
+// does not contain main module" of ./..., which does not say what is
+// missing. Import paths (net/...) are analyzed outside a module too.
+func checkModule(ctx context.Context, patterns []string) error {
+	dirPattern := false
+	for _, p := range patterns {
+		dirPattern = dirPattern || p == "." || p == ".." || strings.HasPrefix(p, "./") ||
+			strings.HasPrefix(p, "../") || filepath.IsAbs(p)
+	}
+	gocmd, err := exec.LookPath("go")
+	if !dirPattern || err != nil {
+		return nil // without a go command, the engine says so
+	}
+	out, err := goOutput(ctx, gocmd, "env", "GOMOD", "GOWORK")
+	if err != nil {
+		return err
+	}
+	gomod, gowork, _ := strings.Cut(strings.TrimSpace(out), "\n")
+	if gomod == os.DevNull && (gowork == "" || gowork == "off") {
+		return errors.New("go.mod file not found in current directory or any parent directory; see 'go help modules'")
+	}
+	return nil
 }

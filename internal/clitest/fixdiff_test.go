@@ -118,10 +118,9 @@ func checkHunks(t *testing.T, diff string) int {
 
 // TestFixDiffApplies checks that the output of teardown -fix -diff is a
 // unified diff whose hunk headers are right and that git apply applies,
-// giving the files teardown -fix writes. The driver prints x/tools'
-// headers ("--- FILE (old)", "+++ FILE (new)"): the test turns them into
-// plain ones relative to the module, as a user piping to git apply -p0
-// does.
+// giving the files teardown -fix writes. The driver prints git's headers
+// ("--- a/FILE", "+++ b/FILE", relative to the current directory), so the
+// diff applies as printed: teardown -fix -diff ./... | git apply.
 func TestFixDiffApplies(t *testing.T) {
 	git, err := exec.LookPath("git")
 	if err != nil {
@@ -146,25 +145,20 @@ func TestFixDiffApplies(t *testing.T) {
 	if n := checkHunks(t, r.Stdout); n < 3 {
 		t.Errorf("%d hunks, want at least 3 (h.go has 2):\n%s", n, r.Stdout)
 	}
-	var b strings.Builder
 	for l := range strings.SplitSeq(r.Stdout, "\n") {
-		if strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ ") {
-			name := strings.TrimSuffix(strings.TrimSuffix(l[4:], " (old)"), " (new)")
-			if rel, err := filepath.Rel(dir, name); err == nil && filepath.IsAbs(name) {
-				name = filepath.ToSlash(rel)
-			}
-			l = l[:4] + name
+		if name, ok := strings.CutPrefix(l, "--- "); ok && (!strings.HasPrefix(name, "a/") || filepath.IsAbs(name[2:])) ||
+			strings.HasPrefix(l, "+++ ") && !strings.HasPrefix(l, "+++ b/") {
+			t.Errorf("header %q: want --- a/FILE and +++ b/FILE, FILE relative", l)
 		}
-		b.WriteString(l + "\n")
 	}
 	patch := filepath.Join(t.TempDir(), "fix.patch")
-	if err := os.WriteFile(patch, []byte(strings.TrimSuffix(b.String(), "\n")), 0o644); err != nil {
+	if err := os.WriteFile(patch, []byte(r.Stdout), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := Run(t, dir, gitEnv, git, "apply", "-p0", "--check", patch); r.Code != 0 {
-		t.Fatalf("git apply --check rejects the diff: %v\n%s", r, b.String())
+	if rc := Run(t, dir, gitEnv, git, "apply", "--check", patch); rc.Code != 0 {
+		t.Fatalf("git apply --check rejects the diff: %v\n%s", rc, r.Stdout)
 	}
-	if r := Run(t, dir, gitEnv, git, "apply", "-p0", patch); r.Code != 0 {
+	if r := Run(t, dir, gitEnv, git, "apply", patch); r.Code != 0 {
 		t.Fatalf("git apply: %v", r)
 	}
 

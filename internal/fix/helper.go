@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/tools/go/types/typeutil"
+
 	"github.com/teardownlint/teardown/internal/lint"
 )
 
@@ -21,6 +23,9 @@ import (
 //     not a main package and whose internal/ path allows the import;
 //   - of the signature func(T) error, with the connection assignable to T;
 //   - not the function being fixed (the fix would make it recurse);
+//   - not what site already calls: the finding is then through the
+//     helper itself, which its facts show does not close gracefully, and
+//     calling it again would fix nothing (teardown -fix would repeat it);
 //   - nameable in the file: already imported under a usable name, or its
 //     package name free at the site.
 func helperCall(p *lint.Pass, helper string, site *CloseSite) (call, imp string, ok bool) {
@@ -33,7 +38,8 @@ func helperCall(p *lint.Pass, helper string, site *CloseSite) (call, imp string,
 		return "", "", false
 	}
 	fn, ok := pkg.Scope().Lookup(name).(*types.Func)
-	if !ok || !helperSignature(fn, site.Type) || enclosingFunc(p, site.Call.Pos()) == fn {
+	if !ok || !helperSignature(fn, site.Type) || enclosingFunc(p, site.Call.Pos()) == fn ||
+		typeutil.Callee(p.TypesInfo, site.Call) == fn {
 		return "", "", false
 	}
 	x := exprString(p, site.Conn)
