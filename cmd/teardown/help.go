@@ -93,8 +93,9 @@ above; a directive without a reason, or that suppresses nothing, is reported
 (by the directives analyzer).
 
 Exit codes: 0 no findings, 1 analysis failed, 2 usage error, 3 findings
-(with -fix: findings left). Notes never change the exit code.
-Under go vet: 1 when there are findings. See docs/usage.md.
+(with -fix: findings left). Notes never change the exit code. Under go vet:
+1 when there are findings, or notes (go vet counts them; //teardown:ignore
+budget reason silences one). See docs/usage.md.
 `)
 }
 

@@ -13,6 +13,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -570,6 +572,54 @@ func TestEnginesAgree(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEnginesAgreeFix: -fix writes the same files, prints the same and
+// exits the same under both engines.
+func TestEnginesAgreeFix(t *testing.T) {
+	t.Parallel()
+	load := engineRun{"load", goEnv()}
+	vet := engineRun{"vet", vetEnv(t)}
+	ld, vd := copyE2E(t), copyE2E(t)
+	orig := readTree(t, ld)
+	l, v := load.run(t, ld, "-fix", "./..."), vet.run(t, vd, "-fix", "./...")
+	if l.code != v.code || l.stdout != v.stdout || l.stderr != v.stderr {
+		t.Errorf("the engines differ:\n--- load: %v\n--- vet: %v", l, v)
+	}
+	if l.code == 1 || l.code == 2 || !strings.Contains(l.stderr, "teardown: applied ") {
+		t.Errorf("want fixes applied: %v", l)
+	}
+	lt, vt := readTree(t, ld), readTree(t, vd)
+	if maps.Equal(lt, orig) {
+		t.Errorf("-engine=load -fix changed no file")
+	}
+	for name, b := range lt {
+		if vt[name] != b {
+			t.Errorf("%s differs:\n--- load:\n%s\n--- vet:\n%s", name, b, vt[name])
+		}
+	}
+	if len(lt) != len(vt) {
+		t.Errorf("load wrote %d files, vet %d", len(lt), len(vt))
+	}
+}
+
+// readTree returns the .go files under dir by relative name.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	tree := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		tree[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
 }
 
 func TestDisableRule(t *testing.T) {
