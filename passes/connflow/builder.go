@@ -91,10 +91,33 @@ func (b *funcBuilder) connOf(v ssa.Value) *Conn {
 	return nil
 }
 
-// escape records that ownership of c left the function, and how; the
-// first reason is kept.
-func (b *funcBuilder) escape(c *Conn, why string) {
-	if c != nil && c.Escaped == "" {
+// escape records that ownership of c leaves the function at instr, in
+// the given mode, and why: an Escape event on the paths through instr,
+// after which those paths are not judged (flow.go). The conn's Escaped
+// keeps the first reason.
+func (b *funcBuilder) escape(c *Conn, instr ssa.Instruction, mode callMode, why string) {
+	if c == nil {
+		return
+	}
+	ev := b.escapeEvent(c, instr, mode, "", why)
+	if mode == modeDefer {
+		b.groups[c] = append(b.groups[c], alternatives{{ev}})
+		b.addStep(c, instr, step{op: stepPush, group: len(b.groups[c]) - 1})
+		return
+	}
+	b.addStep(c, instr, step{op: stepApply, paths: alternatives{{ev}}})
+}
+
+// escapeEvent returns the Escape event of c at instr, noting the first
+// reason on the conn.
+func (b *funcBuilder) escapeEvent(c *Conn, instr ssa.Instruction, mode callMode, via, why string) *Event {
+	if c.Escaped == "" {
 		c.Escaped = why
 	}
+	ev := b.event(c, instr, Escape, via, mode, false)
+	ev.Operand = -1
+	if ev.Reason == "" {
+		ev.Reason = why
+	}
+	return ev
 }

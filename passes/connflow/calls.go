@@ -63,7 +63,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 	}
 	for i, o := range s.ops {
 		if b.tracked(o) && !d.understood(i) {
-			b.escape(b.connOf(o), "passed to "+calleeName(call))
+			b.escape(b.connOf(o), instr, modeOf(instr), "passed to "+calleeName(call))
 		}
 	}
 }
@@ -175,7 +175,7 @@ func (b *funcBuilder) apply(s callSite, u use) {
 		return
 	}
 	if u.escape != "" {
-		b.escape(c, u.escape)
+		b.escape(c, s.instr, u.mode, u.escape)
 		return
 	}
 	b.record(c, s, u)

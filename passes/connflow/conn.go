@@ -53,8 +53,9 @@ type Conn struct {
 	// Value is a representative SSA value, and Values all of them.
 	Value  ssa.Value
 	Values []ssa.Value
-	// Escaped is non-empty when ownership left the function; it says how.
-	// Rules about closing stay silent for escaped conns.
+	// Escaped is non-empty when ownership left the function on some path;
+	// it says how, the first time. The paths through an escape are not
+	// judged after it (flow.go); the other paths are.
 	Escaped string
 	// ConcurrentDrain is set when a goroutine started by this function
 	// reads the conn until EOF (a proxy's copy loop): it drains the conn
@@ -83,9 +84,10 @@ type Conn struct {
 }
 
 // Owned reports whether this function owns the conn: it made or received
-// it, and did not hand it on. Only owned conns are judged at Close.
+// it, and its paths were not given up on. Only owned conns are judged at
+// Close, each on the paths that did not hand it on before.
 func (c *Conn) Owned() bool {
-	return c.Escaped == "" && !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam)
+	return !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam)
 }
 
 // IsStream reports whether the conn is known to be a stream socket whose

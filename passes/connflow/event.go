@@ -29,7 +29,7 @@ const (
 	Close      Kind = 'c' // Close
 	Dup        Kind = 'f' // File(): the fd is duplicated, Close no longer ends the connection
 	Failed     Kind = 'x' // an operation on the conn failed on this path: the conn is broken
-	Escape     Kind = 'o' // ownership left the function (returned, stored, sent, or handed to unknown code)
+	Escape     Kind = 'o' // ownership left the function on this path (returned, stored, sent, or handed to unknown code)
 	Linger     Kind = 'l' // SetLinger
 	Join       Kind = 'j' // a receive from a channel: may wait for one goroutine started here
 	JoinAll    Kind = 'J' // WaitGroup.Wait or errgroup.Group.Wait: waits for the goroutines started here
@@ -70,6 +70,9 @@ type Event struct {
 	// received the conn as a parameter: that function owns the conn for the
 	// duration of the call and is judged on its own.
 	CalleeOwns bool
+	// Reason says, for an Escape, how ownership left the function
+	// ("returned", "passed to serve", "handed on by handle").
+	Reason string
 }
 
 // String names the event's kind and, for an inlined event, where it

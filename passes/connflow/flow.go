@@ -21,10 +21,14 @@ import (
 // conn is given up (Overflow).
 const maxStates = 256
 
-// A pathState is one path's history and the defer groups registered on it.
+// A pathState is one path's history and the defer groups registered on
+// it. A path on which ownership left the function (an Escape) is gone:
+// its history is that Escape alone, it records nothing more, and no rule
+// judges what happens on it after the escape.
 type pathState struct {
 	hist   History
 	defers *deferList
+	gone   bool
 }
 
 // A deferList is the defer groups registered on a path, newest first; the
@@ -57,16 +61,17 @@ func (d *deferList) has(group int) bool {
 	return false
 }
 
-// A stateKey identifies a state: its events (by ID + 1, so that 0 pads)
-// and its defer list.
+// A stateKey identifies a state: its events (by ID + 1, so that 0 pads),
+// its defer list, and whether it is gone.
 type stateKey struct {
 	events [maxHistory]int32
 	defers *deferList
+	gone   bool
 }
 
 // key returns the state's identity.
 func (s pathState) key() stateKey {
-	k := stateKey{defers: s.defers}
+	k := stateKey{defers: s.defers, gone: s.gone}
 	for i, e := range s.hist {
 		k.events[i] = int32(e.ID) + 1
 	}
@@ -203,7 +208,7 @@ func (fs *flowState) apply(st step, in *stateSet) *stateSet {
 // runDefers returns the states after the deferred groups registered on s
 // run, newest first (LIFO), each along every one of its paths.
 func (fs *flowState) runDefers(s pathState) []pathState {
-	states := []pathState{{hist: s.hist}}
+	states := []pathState{{hist: s.hist, gone: s.gone}}
 	groups := s.defers.groups()
 	for i := len(groups) - 1; i >= 0; i-- {
 		var next []pathState
@@ -238,10 +243,17 @@ func (fs *flowState) pushAll(s pathState, p []*Event) pathState {
 
 // push appends ev to the history (merging with a last event of the same
 // kind, except receives, which are counted), recording the history
-// before it as reaching ev.
+// before it as reaching ev. An Escape makes the path gone; a gone path
+// stays as it is.
 func (fs *flowState) push(s pathState, ev *Event) pathState {
+	if s.gone {
+		return s
+	}
 	h := s.hist
 	fs.c.Reaching[ev] = appendUnique(fs.c.Reaching[ev], h)
+	if ev.Kind == Escape {
+		return pathState{hist: History{ev}, defers: s.defers, gone: true}
+	}
 	n := len(h)
 	var out History
 	if n > 0 && h[n-1].Kind == ev.Kind && ev.Kind != Join {

@@ -57,6 +57,10 @@ func (b *funcBuilder) eventsAndEscapes() {
 				b.call(in)
 			case *ssa.RunDefers:
 				for _, c := range b.f.Conns {
+					if b.returns(blk, c) {
+						// Returned: the caller owns it before the defers run.
+						b.escape(c, in, modeCall, "returned")
+					}
 					b.addStep(c, in, step{op: stepRun})
 				}
 			case *ssa.If:
@@ -75,24 +79,38 @@ func (b *funcBuilder) handedOn(instr ssa.Instruction) {
 	switch in := instr.(type) {
 	case *ssa.Return:
 		for _, r := range in.Results {
-			b.escape(b.connOf(r), "returned")
+			b.escape(b.connOf(r), in, modeCall, "returned")
 		}
 	case *ssa.Store:
 		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) {
-			b.escape(c, "stored")
+			b.escape(c, in, modeCall, "stored")
 		}
 	case *ssa.Send:
-		b.escape(b.connOf(in.X), "sent on a channel")
+		b.escape(b.connOf(in.X), in, modeCall, "sent on a channel")
 	case *ssa.MapUpdate:
-		b.escape(b.connOf(in.Value), "stored in a map")
-		b.escape(b.connOf(in.Key), "stored in a map")
+		b.escape(b.connOf(in.Value), in, modeCall, "stored in a map")
+		b.escape(b.connOf(in.Key), in, modeCall, "stored in a map")
 	case *ssa.MakeClosure:
 		if !closureInlined(in) {
 			for _, bind := range in.Bindings {
-				b.escape(b.connOf(bind), "captured by a closure that outlives the call")
+				b.escape(b.connOf(bind), in, modeCall, "captured by a closure that outlives the call")
 			}
 		}
 	}
+}
+
+// returns reports whether the block blk ends by returning the conn c.
+func (b *funcBuilder) returns(blk *ssa.BasicBlock, c *Conn) bool {
+	ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return)
+	if !ok {
+		return false
+	}
+	for _, r := range ret.Results {
+		if b.connOf(r) == c {
+			return true
+		}
+	}
+	return false
 }
 
 // resets starts a conn's history afresh where a call returns it: in a
@@ -121,15 +139,15 @@ func (b *funcBuilder) resets() {
 // record turns u's paths into events of c at the call site s, and
 // registers them as a step of c's dataflow: applied here, pushed as a
 // deferred group, or (in a goroutine) applied concurrently. A path that
-// hands the conn on makes it escape instead.
+// hands the conn on ends in an Escape event.
 func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 	var paths alternatives
 	for _, p := range u.paths {
 		var evs []*Event
 		for _, k := range p {
 			if k == Escape {
-				b.escape(c, "handed on by "+u.via)
-				return
+				evs = append(evs, b.escapeEvent(c, s.instr, u.mode, u.via, "handed on by "+u.via))
+				break
 			}
 			if u.mode == modeGo && (k == Read || k == ReadEOF) {
 				b.concurrentRead(c, s.instr, k)

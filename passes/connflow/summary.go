@@ -164,13 +164,13 @@ func (f *Func) summarize() *Summary {
 	return s
 }
 
-// summaryPaths returns the conn's paths as a summary spells them. It is
-// handed on ("o") when it escaped, was given up on, or is two parameters
-// merged into one conn by a phi (what happens to it happens to either,
-// so to neither for sure). A conn with no path to a return (every path
-// panics) has one empty path.
+// summaryPaths returns the conn's paths as a summary spells them; a path
+// that handed it on is "o". It is handed on on every path when it was
+// given up on, or is two parameters merged into one conn by a phi (what
+// happens to it happens to either, so to neither for sure). A conn with
+// no path to a return (every path panics) has one empty path.
 func (c *Conn) summaryPaths() []string {
-	if c.Escaped != "" || c.Overflow || c.Origin == FromParam && c.params() > 1 {
+	if c.Overflow || c.Origin == FromParam && c.params() > 1 {
 		return []string{string(Escape)}
 	}
 	if len(c.exits) == 0 {

@@ -30,3 +30,9 @@ func TestTestFiles(t *testing.T) {
 func TestMultipath(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "multipath")
 }
+
+// TestOwnership: handing a conn on is an event on its path; the other
+// paths are judged.
+func TestOwnership(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "ownership")
+}
