@@ -79,7 +79,7 @@ type Conn struct {
 	// before it on each path), in the order the dataflow found them.
 	Reaching map[*Event][]History
 
-	exits     []History                // histories at the function's returns (for summaries)
+	exits     []exit                   // histories at the function's returns, and their outcomes (for summaries)
 	goReaders map[ssa.Instruction]bool // go statements whose goroutine reads the conn
 }
 

@@ -38,6 +38,7 @@ const (
 	stepPush                // register a deferred group
 	stepRun                 // run the registered deferred groups (RunDefers)
 	stepReset               // a new conn is made here (a Dial or Accept in a loop): its history starts empty
+	stepDrop                // the conn's variable gets another value: the path leaves the conn (gone)
 )
 
 // A step is one thing the dataflow does at an instruction.
@@ -45,6 +46,10 @@ type step struct {
 	op    stepOp
 	paths alternatives // stepApply
 	group int          // stepPush: the index in funcBuilder.groups
+	// call and outcomes: for stepApply at a call whose paths come from a
+	// summary, what each path returns as the call's error (feasible.go).
+	call     *ssa.Call
+	outcomes []outcome
 }
 
 // eventsAndEscapes walks the instructions in block order and records what
@@ -84,6 +89,9 @@ func (b *funcBuilder) handedOn(instr ssa.Instruction) {
 	case *ssa.Store:
 		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) {
 			b.escape(c, in, modeCall, "stored")
+		}
+		if c := b.connOf(in.Addr); c != nil && isCell(in.Addr) && b.connOf(in.Val) != c {
+			b.addStep(c, in, step{op: stepDrop}) // the variable holds another value from here on
 		}
 	case *ssa.Send:
 		b.escape(b.connOf(in.X), in, modeCall, "sent on a channel")
@@ -168,7 +176,11 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 		b.addStep(c, s.instr, step{op: stepPush, group: len(b.groups[c]) - 1})
 		return
 	}
-	b.addStep(c, s.instr, step{op: stepApply, paths: paths})
+	st := step{op: stepApply, paths: paths}
+	if call, ok := s.instr.(*ssa.Call); ok && u.mode == modeCall && len(u.outcomes) == len(paths) {
+		st.call, st.outcomes = call, u.outcomes
+	}
+	b.addStep(c, s.instr, st)
 }
 
 // evKey identifies an event: one kind of operation on one conn at one

@@ -192,9 +192,10 @@ func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClo
 			"and the peer may lose what was written; CloseWrite, read to EOF under a deadline, then Close", what, line, missing),
 	}
 	if site, ok := fix.SiteOf(p, close); ok {
-		g := fix.Graceful{CloseWrite: !halfClosed, Drain: !c.ConcurrentRead, Helper: helper}
+		readers := c.ReadConcurrentlyBefore(close)
+		g := fix.Graceful{CloseWrite: !halfClosed, Drain: !readers, Helper: helper}
 		msg := "Half-close, drain under a deadline, then Close"
-		if c.ConcurrentRead {
+		if readers {
 			msg = "Half-close before Close (another goroutine reads this conn, so no drain here)"
 		}
 		d.SuggestedFixes = []analysis.SuggestedFix{fix.GracefulClose(p, site, g, msg)}

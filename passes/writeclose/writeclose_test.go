@@ -36,3 +36,9 @@ func TestMultipath(t *testing.T) {
 func TestOwnership(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "ownership")
 }
+
+// TestNotThisConn: a variable that holds the conn on some paths and
+// another value on others is judged only on the conn's paths.
+func TestNotThisConn(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "notthisconn")
+}
