@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/teardownlint/teardown/internal/directive"
+	"github.com/teardownlint/teardown/internal/source"
 	"github.com/teardownlint/teardown/passes/connflow"
 )
 
@@ -88,11 +89,12 @@ func (p *Pass) Funcs(yield func(*connflow.Func) bool) {
 func (p *Pass) Enter(fn *ssa.Function) { p.current = fn }
 
 // Report reports d under the rule unless a //teardown:ignore directive
-// covers it or it is in a generated file.
+// covers it or it is in a generated file (source.Reportable: in a file
+// cgo rewrote, it is reported without its fix).
 func (p *Pass) Report(d analysis.Diagnostic) {
 	d.Pos = p.callStart(d.Pos)
 	posn := p.Fset.Position(d.Pos)
-	if f := p.File(d.Pos); f != nil && ast.IsGenerated(f) {
+	if f := p.File(d.Pos); f != nil && !source.Reportable(p.Fset, f, &d) {
 		return
 	}
 	if !p.Model.Config.Tests && connflow.IsTestFile(posn.Filename) {
@@ -178,8 +180,10 @@ func (p *Pass) CommentAbove(pos token.Pos) string {
 		if end != line-1 || start.Line >= line {
 			continue
 		}
-		if src, err := p.ReadFile(start.Filename); err == nil {
-			tf := p.Fset.File(cg.Pos())
+		// The parsed file, not start.Filename: in a file cgo rewrote, a
+		// //line directive maps positions to the original, whose offsets differ.
+		tf := p.Fset.File(cg.Pos())
+		if src, err := p.ReadFile(tf.Name()); err == nil && tf.Size() == len(src) {
 			off := tf.Offset(cg.Pos())
 			ls := off
 			for ls > 0 && src[ls-1] != '\n' {

@@ -38,7 +38,7 @@ func verdict(p connflow.Path) *connflow.Event {
 		return nil // the write failed, or Close does not end the conn
 	case h.After(lw, connflow.Close):
 		return nil // already closed: this Close does nothing (the first one is judged)
-	case abortive(h):
+	case lint.Abortive(h):
 		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
 	case last.Concurrent:
 		// A proxy: a goroutine started here copies into the conn. Fine
@@ -76,20 +76,10 @@ func goroutineVerdict(p connflow.Path) *connflow.Event {
 			return nil
 		}
 	}
-	if abortive(h) {
+	if lint.Abortive(h) {
 		return nil
 	}
 	return h[lw]
-}
-
-// abortive reports whether the path set SO_LINGER to {on, 0}.
-func abortive(h connflow.History) bool {
-	for _, e := range h {
-		if e.Kind == connflow.Linger && e.Linger.Known && e.Linger.On && e.Linger.Secs == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // halfClosedBy reports whether a CloseWrite follows h[lw] in the same
@@ -198,7 +188,9 @@ func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClo
 		if readers {
 			msg = "Half-close before Close (another goroutine reads this conn, so no drain here)"
 		}
-		d.SuggestedFixes = []analysis.SuggestedFix{fix.GracefulClose(p, site, g, msg)}
+		if f, ok := fix.GracefulClose(p, site, g, msg); ok {
+			d.SuggestedFixes = []analysis.SuggestedFix{f}
+		}
 	}
 	p.Report(d)
 }

@@ -20,14 +20,14 @@ type h2Conn struct {
 
 func newH2Conn(r io.Reader, w io.Writer) *h2Conn { return &h2Conn{r, w} }
 
-func (h *h2Conn) Read(b []byte) (int, error)        { return h.r.Read(b) }
-func (h *h2Conn) Write(b []byte) (int, error)       { return h.w.Write(b) }
-func (h *h2Conn) Close() error                      { return nil }
-func (h *h2Conn) LocalAddr() net.Addr               { return nil }
-func (h *h2Conn) RemoteAddr() net.Addr              { return nil }
-func (h *h2Conn) SetDeadline(time.Time) error       { return nil }
-func (h *h2Conn) SetReadDeadline(time.Time) error   { return nil }
-func (h *h2Conn) SetWriteDeadline(time.Time) error  { return nil }
+func (h *h2Conn) Read(b []byte) (int, error)       { return h.r.Read(b) }
+func (h *h2Conn) Write(b []byte) (int, error)      { return h.w.Write(b) }
+func (h *h2Conn) Close() error                     { return nil }
+func (h *h2Conn) LocalAddr() net.Addr              { return nil }
+func (h *h2Conn) RemoteAddr() net.Addr             { return nil }
+func (h *h2Conn) SetDeadline(time.Time) error      { return nil }
+func (h *h2Conn) SetReadDeadline(time.Time) error  { return nil }
+func (h *h2Conn) SetWriteDeadline(time.Time) error { return nil }
 
 // Tunnel is goproxy's CONNECT handler (https.go:332): the client side is a
 // hijacked TCP conn, or over HTTP/2 an h2Conn, and a flag remembers which.
