@@ -45,8 +45,9 @@ type funcBuilder struct {
 	onErr   map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its error edge
 	onFalse map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its false edge
 	goSites map[*Conn]map[ssa.Instruction]bool
-	errIfs  map[*ssa.Call][]*ssa.If // the Ifs that test a call's error result (feasible.go)
-	phiMemo map[edge][]cond         // what entering a block through an edge tells (feasible.go)
+	errIfs  map[*ssa.Call][]*ssa.If     // the Ifs that test a call's error result (feasible.go)
+	phiMemo map[edge][]cond             // what entering a block through an edge tells (feasible.go)
+	errRets map[*ssa.Call][]*ssa.Return // the Returns that return a call's error (feasible.go)
 }
 
 // alternatives are the event sequences of one call, one per path through
@@ -62,7 +63,7 @@ func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 		evs: map[evKey]*Event{}, steps: map[*Conn]map[ssa.Instruction][]step{},
 		groups: map[*Conn][]alternatives{}, edges: map[*Conn]map[*ssa.If]branch{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},
-		goSites: map[*Conn]map[ssa.Instruction]bool{}, errIfs: map[*ssa.Call][]*ssa.If{}, phiMemo: map[edge][]cond{},
+		goSites: map[*Conn]map[ssa.Instruction]bool{}, errIfs: map[*ssa.Call][]*ssa.If{}, phiMemo: map[edge][]cond{}, errRets: map[*ssa.Call][]*ssa.Return{},
 	}
 }
 

@@ -90,6 +90,37 @@ func (c *Conn) Owned() bool {
 	return !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam)
 }
 
+// The reasons Unjudged gives.
+const (
+	UnjudgedHeap      = "loaded from the heap"
+	UnjudgedFreeVar   = "captured by a closure"
+	UnjudgedOverflow  = "overflow"
+	UnjudgedNotStream = "not a stream socket"
+	UnjudgedEscaped   = "escaped: " // followed by the first reason ownership left
+	UnjudgedNoPath    = "no path reaches it holding the conn"
+)
+
+// Unjudged says why no rule judges the Close ev of c, or "" if the rules
+// judge it: the function owns c, it is a stream socket, and some path
+// reaches ev without having handed c on before.
+func (c *Conn) Unjudged(ev *Event) string {
+	switch {
+	case c.Overflow:
+		return UnjudgedOverflow
+	case c.Origin == FromHeap:
+		return UnjudgedHeap
+	case c.Origin == FromFreeVar:
+		return UnjudgedFreeVar
+	case !c.IsStream():
+		return UnjudgedNotStream
+	case len(c.Reaching[ev]) == 0 && c.Escaped != "":
+		return UnjudgedEscaped + c.Escaped
+	case len(c.Reaching[ev]) == 0:
+		return UnjudgedNoPath
+	}
+	return ""
+}
+
 // IsStream reports whether the conn is known to be a stream socket whose
 // Close can send RST: its type is a connection (not only an io.Reader or
 // io.Writer that might be one), and it is not a pipe, a datagram socket

@@ -43,17 +43,19 @@ func (o outcome) marker() string {
 	return ""
 }
 
-// A known is a path's knowledge of how Ifs ahead go: ifi's condition is
-// cond. The lists are shared (hash-consed by flowState.knowing), so two
-// paths that know the same have the same pointer.
+// A known is a path's knowledge of instructions ahead: an If's condition
+// is cond, or a Return that returns a helper's error returns a non-nil
+// one (cond true) or nil. The lists are shared (hash-consed by
+// flowState.knowing), so two paths that know the same have the same
+// pointer.
 type known struct {
-	ifi  *ssa.If
+	ifi  ssa.Instruction // an *ssa.If or an *ssa.Return
 	cond bool
 	prev *known
 }
 
 // lookup returns what k says of ifi.
-func (k *known) lookup(ifi *ssa.If) (cond, ok bool) {
+func (k *known) lookup(ifi ssa.Instruction) (cond, ok bool) {
 	for ; k != nil; k = k.prev {
 		if k.ifi == ifi {
 			return k.cond, true
@@ -64,7 +66,7 @@ func (k *known) lookup(ifi *ssa.If) (cond, ok bool) {
 
 // knowing returns k with ifi's condition set to cond (replacing what k
 // said of it), or, if forget, with nothing said of ifi.
-func (fs *flowState) knowing(k *known, ifi *ssa.If, cond, forget bool) *known {
+func (fs *flowState) knowing(k *known, ifi ssa.Instruction, cond, forget bool) *known {
 	var rest []known
 	for ; k != nil; k = k.prev {
 		if k.ifi != ifi {
@@ -88,15 +90,17 @@ func (fs *flowState) knowing(k *known, ifi *ssa.If, cond, forget bool) *known {
 	return out
 }
 
-// A cond is an If and the value of its condition.
+// A cond is an If and the value of its condition, or a Return and
+// whether the error it returns is non-nil.
 type cond struct {
-	ifi *ssa.If
+	ifi ssa.Instruction
 	val bool
 }
 
 // outcomeConds returns what a path through call that has the outcome o
-// knows of the Ifs on call's error result: for `err != nil` (or `== nil`),
-// true or false. err == io.EOF tells nothing about which error.
+// knows of the Ifs on call's error result (for `err != nil` or `== nil`,
+// true or false; err == io.EOF tells nothing about which error), and of
+// the Returns that return it.
 func (b *funcBuilder) outcomeConds(call *ssa.Call, o outcome) []cond {
 	if o == anyErr {
 		return nil
@@ -110,6 +114,28 @@ func (b *funcBuilder) outcomeConds(call *ssa.Call, o outcome) []cond {
 		// t.onTrue: the true edge is the one where the error is non-nil.
 		out = append(out, cond{ifi, t.onTrue == (o == nonNilErr)})
 	}
+	for _, ret := range b.errReturns(call) {
+		out = append(out, cond{ret, o == nonNilErr})
+	}
+	return out
+}
+
+// errReturns returns the Returns whose error result is call's.
+func (b *funcBuilder) errReturns(call *ssa.Call) []*ssa.Return {
+	if out, ok := b.errRets[call]; ok {
+		return out
+	}
+	var out []*ssa.Return
+	for _, blk := range b.fn.Blocks {
+		ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return)
+		if !ok || len(ret.Results) == 0 {
+			continue
+		}
+		if errCall(ret.Results[len(ret.Results)-1]) == ssa.Value(call) {
+			out = append(out, ret)
+		}
+	}
+	b.errRets[call] = out
 	return out
 }
 

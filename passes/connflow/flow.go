@@ -159,7 +159,14 @@ func (fs *flowState) through(blk *ssa.BasicBlock, cur *stateSet) *stateSet {
 		if ret, ok := instr.(*ssa.Return); ok {
 			o := errOutcome(ret)
 			for _, s := range cur.states {
-				fs.c.exits = appendExit(fs.c.exits, exit{s.hist, o})
+				so := o
+				if nonNil, ok := s.known.lookup(ret); ok && o == anyErr {
+					so = nilErr
+					if nonNil {
+						so = nonNilErr
+					}
+				}
+				fs.c.exits = appendExit(fs.c.exits, exit{s.hist, so})
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package connflow
 
 import (
+	"slices"
+
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -149,6 +151,7 @@ func (b *funcBuilder) resets() {
 // deferred group, or (in a goroutine) applied concurrently. A path that
 // hands the conn on ends in an Escape event.
 func (b *funcBuilder) record(c *Conn, s callSite, u use) {
+	u.paths, u.outcomes = absorbEmpty(u.paths, u.outcomes)
 	var paths alternatives
 	for _, p := range u.paths {
 		var evs []*Event
@@ -222,4 +225,39 @@ func (b *funcBuilder) addStep(c *Conn, instr ssa.Instruction, s step) {
 		b.steps[c] = m
 	}
 	m[instr] = append(m[instr], s)
+}
+
+// absorbEmpty drops a helper's paths that do nothing to the conn when
+// another path with the same outcome writes it: from the call site the
+// two cannot be told apart, and a writer's path that writes nothing is
+// its shortcut for empty input (bytes.Buffer.WriteTo with nothing
+// buffered), not a request it chose not to send. A path that does
+// nothing and returns differently (a nil error where the write's is
+// unknown) stays.
+func absorbEmpty(paths [][]Kind, outs []outcome) ([][]Kind, []outcome) {
+	out := func(i int) outcome {
+		if i < len(outs) {
+			return outs[i]
+		}
+		return anyErr
+	}
+	writes := func(p []Kind) bool { return slices.Contains(p, Write) || slices.Contains(p, BufWrite) }
+	var keepP [][]Kind
+	var keepO []outcome
+	for i, p := range paths {
+		absorbed := false
+		for j, q := range paths {
+			if len(p) == 0 && j != i && out(j) == out(i) && writes(q) {
+				absorbed = true
+				break
+			}
+		}
+		if !absorbed {
+			keepP = append(keepP, p)
+			if outs != nil {
+				keepO = append(keepO, out(i))
+			}
+		}
+	}
+	return keepP, keepO
 }

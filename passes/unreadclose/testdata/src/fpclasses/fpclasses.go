@@ -5,6 +5,7 @@ package fpclasses
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -351,5 +352,44 @@ func readUnasked(addr string) {
 	}
 	buf := make([]byte, 16)
 	c.Read(buf)
-	c.Close() // want `conn is closed after a read \(line 353\) that stopped before EOF`
+	c.Close() // want `conn is closed after a read \(line 354\) that stopped before EOF`
+}
+
+// Class E (a writer's empty-input shortcut): a packet writer whose only
+// path without a write is the shortcut of an empty buffer (paho's
+// ConnectPacket.Write, through bytes.Buffer.WriteTo) wrote the request on
+// every path its caller can tell apart. paho.mqtt.golang client.go:425:
+// the CONNACK read is the reply to CONNECT.
+type connectPacket struct{ body []byte }
+
+func (p *connectPacket) Write(w io.Writer) error {
+	var buf bytes.Buffer
+	buf.Write(p.body)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+func connectMQTT(conn io.ReadWriter, p *connectPacket) (byte, error) {
+	if err := p.Write(conn); err != nil {
+		return 0, err
+	}
+	b := make([]byte, 4)
+	if _, err := io.ReadFull(conn, b); err != nil {
+		return 0, err
+	}
+	return b[3], nil
+}
+
+var serveMQTT func(net.Conn)
+
+func connectBroker(addr string) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return
+	}
+	if rc, _ := connectMQTT(c, &connectPacket{body: []byte("CONNECT")}); rc == 0 {
+		go serveMQTT(c)
+		return
+	}
+	c.Close()
 }
