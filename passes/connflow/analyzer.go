@@ -170,6 +170,9 @@ type pkgState struct {
 	// for which they are (inmemory.go); sockets memoizes holdsSocket.
 	producers map[*ssa.Function]map[int]bool
 	sockets   map[types.Type]bool
+	// goTypes are the package's struct types whose objects a goroutine
+	// started in the package uses (fields.go).
+	goTypes map[*types.Named]bool
 }
 
 // newPkgState returns the empty state of modelling pass's package.

@@ -32,9 +32,13 @@ type funcBuilder struct {
 	// noTeardown marks values from net.Pipe, an in-memory producer
 	// (inmemory.go) or a datagram Dial: they have a conn type but no TCP
 	// teardown.
-	noTeardown map[ssa.Value]bool
-	accepted   map[ssa.Value]bool      // values returned by Accept or Hijack
-	drops      map[*Conn]map[edge]bool // edges after which a path holds another value (dropEdges)
+	noTeardown   map[ssa.Value]bool
+	accepted     map[ssa.Value]bool      // values returned by Accept or Hijack
+	drops        map[*Conn]map[edge]bool // edges after which a path holds another value (dropEdges)
+	fieldReps    map[fieldKey]ssa.Value  // the first value of each object's conn field (fields.go)
+	stored       map[fieldKey]bool       // the fields the function stores to (fields.go)
+	virtual      []fieldKey              // object fields reached only through calls (objects.go)
+	virtualConns map[fieldKey]*Conn      // their conns
 
 	// Events and what the dataflow does at each instruction.
 	evs     map[evKey]*Event
@@ -57,9 +61,9 @@ type alternatives [][]*Event
 // newFuncBuilder returns a builder for fn with empty state.
 func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 	return &funcBuilder{
-		ps: ps, fn: fn, f: &Func{SSA: fn},
+		ps: ps, fn: fn, f: &Func{SSA: fn, handsOn: map[int]bool{}},
 		uf: classes{}, roots: map[ssa.Value]root{}, conns: map[ssa.Value]*Conn{},
-		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{}, drops: map[*Conn]map[edge]bool{},
+		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{}, drops: map[*Conn]map[edge]bool{}, fieldReps: map[fieldKey]ssa.Value{}, virtualConns: map[fieldKey]*Conn{},
 		evs: map[evKey]*Event{}, steps: map[*Conn]map[ssa.Instruction][]step{},
 		groups: map[*Conn][]alternatives{}, edges: map[*Conn]map[*ssa.If]branch{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},
@@ -71,10 +75,12 @@ func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 // in which no value denotes a conn has a model without conns.
 func (b *funcBuilder) build() *Func {
 	b.identities()
-	if len(b.uf) == 0 {
+	b.objectCalls()
+	if len(b.uf) == 0 && len(b.virtual) == 0 {
 		return b.f
 	}
 	b.makeConns()
+	b.makeVirtualConns()
 	b.dropEdges()
 	b.resets()
 	b.eventsAndEscapes()

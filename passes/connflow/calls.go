@@ -22,6 +22,7 @@ type callSite struct {
 // A use is what one call does to one conn it involves.
 type use struct {
 	value   ssa.Value // the operand or closure binding that carries the conn
+	conn    *Conn     // or the conn itself (an object's field: objects.go)
 	operand int       // its index among the operands; -1 for a closure binding
 	mode    callMode  // when its events happen
 	// paths are the event sequences, one per path through the callee;
@@ -41,6 +42,7 @@ type use struct {
 type decision struct {
 	uses    []use
 	neutral []int
+	known   bool // the callee is understood: objects among the operands are not handed on
 }
 
 // understood reports whether the decision accounts for operand i.
@@ -55,7 +57,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 	call := instr.Common()
 	s := callSite{instr: instr, ops: operands(call)}
 	mc, _ := call.Value.(*ssa.MakeClosure)
-	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) {
+	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) && !slices.ContainsFunc(s.ops, b.isObject) {
 		return
 	}
 	d := b.decide(s, mc)
@@ -66,7 +68,22 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 		if b.tracked(o) && !d.understood(i) {
 			b.escape(b.connOf(o), instr, modeOf(instr), "passed to "+calleeName(call))
 		}
+		if !d.known && !b.declaredHere(call) {
+			b.handsOnObject(o, instr, modeOf(instr), "its object passed to "+calleeName(call))
+		}
 	}
+}
+
+// isObject reports whether v is an object of a struct type the package
+// declares (objects.go).
+func (b *funcBuilder) isObject(v ssa.Value) bool { _, ok := b.objectOf(v); return ok }
+
+// declaredHere reports whether call's static callee is a function of this
+// package whose body is not built: it mentions no conn (select.go), so it
+// does nothing to an object's conns.
+func (b *funcBuilder) declaredHere(call *ssa.CallCommon) bool {
+	fn := call.StaticCallee()
+	return fn != nil && fn.Blocks == nil && fn.Pkg != nil && fn.Pkg.Pkg == b.ps.pass.Pkg
 }
 
 // decide returns what the call does. The first rule that applies decides:
@@ -97,7 +114,7 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	callee := call.StaticCallee()
 	key, _ := funcKey(callee)
 	if idx, ok := wrapperConstructors[key]; ok {
-		return decision{neutral: idx}
+		return decision{neutral: idx, known: true}
 	}
 	if callee != nil && callee.Signature.Recv() != nil && len(s.ops) > 0 {
 		if effs, ok := methodEffects(callee.Signature.Recv().Type(), callee.Name()); ok {
@@ -127,7 +144,7 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 // operands in neutral (a method's receiver) are understood even when the
 // method does nothing to them.
 func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral ...int) decision {
-	d := decision{neutral: neutral}
+	d := decision{neutral: neutral, known: true}
 	for _, e := range effs {
 		if e.operand >= len(s.ops) {
 			continue
@@ -154,7 +171,7 @@ func (b *funcBuilder) summarized(s callSite, mode callMode, callee *ssa.Function
 	if sum == nil {
 		return decision{}
 	}
-	var d decision
+	d := decision{known: true}
 	for i, o := range s.ops {
 		if !b.tracked(o) {
 			continue
@@ -165,13 +182,17 @@ func (b *funcBuilder) summarized(s callSite, mode callMode, callee *ssa.Function
 				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths)})
 		}
 	}
+	d.uses = append(d.uses, b.objectUses(s, mode, callee, sum)...)
 	return d
 }
 
 // apply records one use at the call site; a direct call's error and false
 // results are remembered for the branches on them (edges.go).
 func (b *funcBuilder) apply(s callSite, u use) {
-	c := b.connOf(u.value)
+	c := u.conn
+	if c == nil {
+		c = b.connOf(u.value)
+	}
 	if c == nil {
 		return
 	}

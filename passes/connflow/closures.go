@@ -20,7 +20,7 @@ func (b *funcBuilder) closureCall(s callSite, mode callMode, mc *ssa.MakeClosure
 	}
 	b.tellSameConn(fn, mc)
 	sum := b.ps.summary(fn)
-	var d decision
+	d := decision{known: sum != nil}
 	for i, bind := range mc.Bindings {
 		if b.connOf(bind) == nil {
 			continue

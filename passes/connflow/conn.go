@@ -16,25 +16,33 @@ import (
 type Func struct {
 	SSA   *ssa.Function
 	Conns []*Conn
+
+	handsOn map[int]bool // object parameters handed to unknown code (objects.go)
 }
 
 // Origin says where a connection value comes from.
 type Origin int
 
-// The origins, from the strongest claim of ownership to the weakest.
+// The origins.
 const (
 	FromCall    Origin = iota // a call returned it: net.Dial, Accept, a constructor; this function owns it
 	FromParam                 // a parameter: this function owns it if it closes it
 	FromFreeVar               // captured by a closure: the enclosing function owns it
 	FromHeap                  // loaded from a field, global, map, slice or channel: someone else owns it
+	FromField                 // a field of an object the package declares, reached from a parameter (fields.go): the object owns it, and its methods are judged with it
 )
+
+// claim ranks the origins from the strongest claim of ownership to the
+// weakest.
+var claim = map[Origin]int{FromCall: 0, FromParam: 1, FromField: 2, FromFreeVar: 3, FromHeap: 4}
 
 // weaker reports whether o claims less ownership than p. When the values
 // of one conn disagree, the weakest origin is the conn's: a conn that any
 // of its values loaded from the heap belongs to whoever stored it there,
-// one captured from the enclosing function belongs to that function, and
-// a parameter merged with a call's result is still the caller's.
-func (o Origin) weaker(p Origin) bool { return o > p }
+// one captured from the enclosing function belongs to that function, a
+// field reached from a parameter to its object, and a parameter merged
+// with a call's result is still the caller's.
+func (o Origin) weaker(p Origin) bool { return claim[o] > claim[p] }
 
 // A Conn is one connection inside one function: every SSA value that
 // denotes it (through Phi, interface conversion, type assertion, local
@@ -80,6 +88,7 @@ type Conn struct {
 	Reaching map[*Event][]History
 
 	exits     []exit                   // histories at the function's returns, and their outcomes (for summaries)
+	keys      []fieldKey               // the object fields this conn is (FromField; fields.go)
 	goReaders map[ssa.Instruction]bool // go statements whose goroutine reads the conn
 }
 
@@ -87,7 +96,7 @@ type Conn struct {
 // it, and its paths were not given up on. Only owned conns are judged at
 // Close, each on the paths that did not hand it on before.
 func (c *Conn) Owned() bool {
-	return !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam)
+	return !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam || c.Origin == FromField)
 }
 
 // The reasons Unjudged gives.

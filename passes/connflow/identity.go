@@ -1,11 +1,9 @@
 package connflow
 
 import (
-	"cmp"
 	"go/constant"
 	"go/token"
 	"go/types"
-	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -155,7 +153,9 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 		b.called(in)
 	case *ssa.FieldAddr:
 		b.fieldAddr(in)
-	case *ssa.Field, *ssa.Index, *ssa.IndexAddr, *ssa.Lookup:
+	case *ssa.Field:
+		b.field(in)
+	case *ssa.Index, *ssa.IndexAddr, *ssa.Lookup:
 		b.fromHeap(in.(ssa.Value))
 	}
 	return len(b.uf) != before
@@ -266,13 +266,27 @@ func (b *funcBuilder) madeByCall(v ssa.Value, call *ssa.CallCommon, index int) {
 
 // fieldAddr decides &x.f: the embedded struct through which
 // *net.TCPConn's promoted methods (Write, Read, Close) are called is the
-// conn itself; any other conn-like field is on the heap.
+// conn itself; a conn-like field of an object the package declares is
+// the object's conn (fields.go); any other conn-like field is on the heap.
 func (b *funcBuilder) fieldAddr(in *ssa.FieldAddr) {
 	if b.tracked(in.X) && embeddedField(in.X.Type(), in.Field) {
 		b.uf.union(in, in.X)
 		return
 	}
-	b.fromHeap(in)
+	b.field(in)
+}
+
+// field decides a field address or a field of a struct value: the
+// object's conn if the field is its own, else from the heap.
+func (b *funcBuilder) field(v ssa.Value) {
+	if !IsConnLike(v.Type()) || b.tracked(v) {
+		return
+	}
+	if k, ok := b.ownField(v); ok {
+		b.fieldRoot(v, k)
+		return
+	}
+	b.fromHeap(v)
 }
 
 // datagramOrPipe reports whether call makes a conn without TCP teardown:
@@ -373,97 +387,6 @@ func paramIndex(v ssa.Value) int {
 		}
 	}
 	return 0
-}
-
-// makeConns turns the classes into Conns, in a deterministic order: the
-// classes of parameters, of free variables, then of instructions in block
-// order.
-func (b *funcBuilder) makeConns() {
-	members := map[ssa.Value][]ssa.Value{}
-	for v := range b.uf {
-		r := b.uf.find(v)
-		members[r] = append(members[r], v)
-	}
-	for _, r := range b.classOrder() {
-		c := b.newConn(r, sortedValues(members[r]))
-		b.conns[r] = c
-		b.f.Conns = append(b.f.Conns, c)
-	}
-}
-
-// classOrder returns the representatives of the classes in the order of
-// their first parameter, free variable or instruction.
-func (b *funcBuilder) classOrder() []ssa.Value {
-	var order []ssa.Value
-	seen := map[ssa.Value]bool{}
-	visit := func(v ssa.Value) {
-		if r := b.uf.find(v); r != nil && !seen[r] {
-			seen[r] = true
-			order = append(order, r)
-		}
-	}
-	for _, p := range b.fn.Params {
-		visit(p)
-	}
-	for _, fv := range b.fn.FreeVars {
-		visit(fv)
-	}
-	for _, blk := range b.fn.Blocks {
-		for _, instr := range blk.Instrs {
-			if v, ok := instr.(ssa.Value); ok {
-				visit(v)
-			}
-		}
-	}
-	return order
-}
-
-// newConn makes the Conn of the class represented by r. Its origin is the
-// weakest of its values' (Origin.weaker), FromHeap if none is a root; its
-// Type is the most specific connection type among them (a *tls.Conn
-// wins), unless a value has no TCP teardown.
-func (b *funcBuilder) newConn(r ssa.Value, values []ssa.Value) *Conn {
-	c := &Conn{ID: len(b.f.Conns), Fn: b.f, Value: r, Values: values, Origin: FromHeap,
-		Reaching: map[*Event][]History{}}
-	found := false
-	for _, v := range values {
-		if rt, ok := b.roots[v]; ok && (!found || rt.origin.weaker(c.Origin)) {
-			c.Origin, c.Index, found = rt.origin, rt.index, true
-		}
-		t := v.Type()
-		if isCell(v) {
-			t = t.Underlying().(*types.Pointer).Elem()
-		}
-		if IsConn(t) && (c.Type == nil || namedIs(t, "crypto/tls", "Conn")) {
-			c.Type = t
-		}
-	}
-	for _, v := range values {
-		if b.noTeardown[v] {
-			c.Type = nil // not a stream connection: no rule judges its Close
-		}
-		c.Accepted = c.Accepted || b.accepted[v]
-	}
-	return c
-}
-
-// sortedValues orders a class's values: parameters, then free variables,
-// then the rest, each by position and then by name.
-func sortedValues(vs []ssa.Value) []ssa.Value {
-	rank := func(v ssa.Value) int {
-		switch v.(type) {
-		case *ssa.Parameter:
-			return 0
-		case *ssa.FreeVar:
-			return 1
-		}
-		return 2
-	}
-	out := slices.Clone(vs)
-	slices.SortStableFunc(out, func(a, c ssa.Value) int {
-		return cmp.Or(cmp.Compare(rank(a), rank(c)), cmp.Compare(a.Pos(), c.Pos()), strings.Compare(a.Name(), c.Name()))
-	})
-	return out
 }
 
 // An edge is a CFG edge, from a block to one of its successors.

@@ -92,18 +92,25 @@ func (b *funcBuilder) handedOn(instr ssa.Instruction) {
 		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) {
 			b.escape(c, in, modeCall, "stored")
 		}
+		if !isCell(in.Addr) {
+			b.handsOnObject(in.Val, in, modeCall, "its object stored")
+		}
 		if c := b.connOf(in.Addr); c != nil && isCell(in.Addr) && b.connOf(in.Val) != c {
 			b.addStep(c, in, step{op: stepDrop}) // the variable holds another value from here on
 		}
 	case *ssa.Send:
 		b.escape(b.connOf(in.X), in, modeCall, "sent on a channel")
+		b.handsOnObject(in.X, in, modeCall, "its object sent on a channel")
 	case *ssa.MapUpdate:
 		b.escape(b.connOf(in.Value), in, modeCall, "stored in a map")
 		b.escape(b.connOf(in.Key), in, modeCall, "stored in a map")
+		b.handsOnObject(in.Value, in, modeCall, "its object stored in a map")
+		b.handsOnObject(in.Key, in, modeCall, "its object stored in a map")
 	case *ssa.MakeClosure:
 		if !closureInlined(in) {
 			for _, bind := range in.Bindings {
 				b.escape(b.connOf(bind), in, modeCall, "captured by a closure that outlives the call")
+				b.handsOnObject(bind, in, modeCall, "its object captured by a closure that outlives the call")
 			}
 		}
 	}

@@ -237,8 +237,40 @@ func sigIsConnLike(info *types.Info, fd *ast.FuncDecl) bool {
 	sig := obj.Type().(*types.Signature)
 	// A conn result: the function may be an in-memory producer
 	// (inmemory.go), whose returns must be seen even when its body only
-	// mentions the concrete type it converts (return &pipe{}, nil).
-	return sigHasConnLike(sig) || len(connResults(sig)) > 0
+	// mentions the concrete type it converts (return &pipe{}, nil). An
+	// object that holds a conn: the method may act on the object's conn
+	// through its other methods (objects.go).
+	return sigHasConnLike(sig) || len(connResults(sig)) > 0 || sigHasConnObject(sig, obj.Pkg())
+}
+
+// sigHasConnObject reports whether sig has a receiver or parameter that
+// is a struct type declared in pkg with a conn-like field.
+func sigHasConnObject(sig *types.Signature, pkg *types.Package) bool {
+	if r := sig.Recv(); r != nil && holdsConnField(r.Type(), pkg, 0) {
+		return true
+	}
+	for v := range sig.Params().Variables() {
+		if holdsConnField(v.Type(), pkg, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsConnField reports whether t is, or points to, a struct type
+// declared in pkg with a conn-like field (or a field of such a type).
+func holdsConnField(t types.Type, pkg *types.Package, depth int) bool {
+	n := ownStruct(t, pkg)
+	if n == nil || depth > 3 {
+		return false
+	}
+	st := n.Underlying().(*types.Struct)
+	for f := range st.Fields() {
+		if IsConnLike(f.Type()) || holdsConnField(f.Type(), pkg, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // sigHasConnLike reports whether sig has a conn-like receiver or

@@ -23,6 +23,20 @@ import (
 type Summary struct {
 	Params   []ParamEffect
 	FreeVars []ParamEffect `json:"-"` // closures only; never exported
+	// Fields are the effects on the conn fields of object parameters, and
+	// HandsOn the object parameters handed to code the model cannot see
+	// (objects.go). Callers apply them only to objects of their own
+	// package's types, so they are never exported.
+	Fields  []FieldEffect `json:"-"`
+	HandsOn []int         `json:"-"`
+}
+
+// FieldEffect is the set of paths for one conn field (Path, as in a
+// fieldKey) of an object parameter.
+type FieldEffect struct {
+	Param int
+	Path  string
+	Paths []string
 }
 
 // ParamEffect is the set of paths, as kind strings, for one parameter
@@ -116,7 +130,7 @@ func (ps *pkgState) summary(fn *ssa.Function) *Summary {
 		return s
 	}
 	var s *Summary
-	if fn.Pkg != nil && fn.Pkg.Pkg == ps.pass.Pkg {
+	if fn.Pkg != nil && fn.Pkg.Pkg == ps.pass.Pkg || ps.ownWrapper(fn) {
 		if m := ps.model(fn); m != nil {
 			s = m.summarize()
 		}
@@ -130,6 +144,15 @@ func (ps *pkgState) summary(fn *ssa.Function) *Summary {
 		ps.summaries[fn] = s
 	}
 	return s
+}
+
+// ownWrapper reports whether fn is a wrapper go/ssa made for a method
+// promoted to a struct type of this package (a struct embedding net.Conn,
+// say): its body is the field access and the call, modelled like any
+// function of the package.
+func (ps *pkgState) ownWrapper(fn *ssa.Function) bool {
+	recv := fn.Signature.Recv()
+	return fn.Synthetic != "" && fn.Blocks != nil && recv != nil && ownStruct(recv.Type(), ps.pass.Pkg) != nil
 }
 
 // A slot is a parameter ({0, index}) or a free variable ({1, index}).
@@ -171,7 +194,41 @@ func (f *Func) summarize() *Summary {
 	byIndex := func(a, b ParamEffect) int { return a.Index - b.Index }
 	slices.SortFunc(s.Params, byIndex)
 	slices.SortFunc(s.FreeVars, byIndex)
+	s.Fields = f.fieldEffects()
+	s.HandsOn = slices.Sorted(maps.Keys(f.handsOn))
 	return s
+}
+
+// fieldEffects summarizes the conns of the object parameters' fields: one
+// FieldEffect per field, sorted by parameter and path. A conn that is two
+// fields at once is handed on.
+func (f *Func) fieldEffects() []FieldEffect {
+	var out []FieldEffect
+	for _, c := range f.Conns {
+		for _, k := range c.keys {
+			p, ok := k.base.(*ssa.Parameter)
+			if !ok {
+				continue
+			}
+			paths := c.summaryPaths()
+			if len(c.keys) > 1 {
+				paths = []string{string(Escape)}
+			}
+			slices.Sort(paths)
+			paths = slices.Compact(paths)
+			if len(paths) > maxSummary {
+				paths = []string{string(Escape)}
+			}
+			out = append(out, FieldEffect{Param: paramIndex(p), Path: k.path, Paths: paths})
+		}
+	}
+	slices.SortFunc(out, func(a, b FieldEffect) int {
+		if a.Param != b.Param {
+			return a.Param - b.Param
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
+	return out
 }
 
 // summaryPaths returns the conn's paths as a summary spells them; a path

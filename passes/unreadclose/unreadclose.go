@@ -35,6 +35,10 @@ func verdict(p connflow.Path, framed bool) *connflow.Event {
 	switch {
 	case h.After(lr, connflow.Write, connflow.Failed, connflow.Dup, connflow.Close):
 		return nil // writeclose's case, a broken conn, a Close that does not end the conn, or one already closed
+	case !framed && c.Origin == connflow.FromField:
+		// An object's conn: the request this read answers may have been
+		// written by another method, before this one's history begins.
+		return nil
 	case !framed && !c.Accepted && (h.Before(lr, connflow.Write) || c.InExchangeLoop(h[lr])):
 		// A reply to our request, on this path or, in a request-response
 		// loop, on the next rounds: the peer is usually done (not for a

@@ -94,3 +94,9 @@ func TestHelper(t *testing.T) {
 		}
 	}
 }
+
+// TestFields: a struct that keeps a conn in a field owns it; its methods
+// are judged with it.
+func TestFields(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "fields")
+}
