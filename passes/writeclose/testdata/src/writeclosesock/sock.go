@@ -53,3 +53,26 @@ func ProxyGraceful(a, b *net.TCPConn) {
 	a.Close()
 	b.Close()
 }
+
+// SessionQuit hands the conn to a session object, which keeps it in a
+// field; the session's quit method writes Payload bytes and closes the
+// conn it holds. writeclose judges quit with its object's conn: in sock.go
+// the Close sends RST with the greeting unread, as in Send; in
+// sock.go.golden quit half-closes and drains first.
+func SessionQuit(c net.Conn) error {
+	s := &session{conn: c}
+	return s.quit()
+}
+
+// session keeps its conn in a field, as clients and servers do.
+type session struct {
+	conn net.Conn
+}
+
+func (s *session) quit() error {
+	if _, err := s.conn.Write(make([]byte, Payload)); err != nil {
+		s.conn.Close()
+		return err
+	}
+	return s.conn.Close() // want `conn is closed after a write \(line 73\) without CloseWrite and a drain`
+}
