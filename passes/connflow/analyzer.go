@@ -118,6 +118,7 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 	}()
 	funcs := buildSSA(pass, sel, cfg.MaxShare)
 	ps.findProducers(funcs)
+	ps.refineParams(funcs)
 	for _, fn := range funcs {
 		current = fn
 		if m := ps.model(fn); m != nil && len(m.Conns) > 0 {
@@ -173,6 +174,9 @@ type pkgState struct {
 	// goTypes are the package's struct types whose objects a goroutine
 	// started in the package uses (fields.go).
 	goTypes map[*types.Named]bool
+	// refined are the io parameters every call passes a stream conn to
+	// (refine.go).
+	refined map[*ssa.Function]map[int]types.Type
 }
 
 // newPkgState returns the empty state of modelling pass's package.

@@ -90,6 +90,11 @@ func (b *funcBuilder) newConn(r ssa.Value, values []ssa.Value) *Conn {
 		if isCell(v) {
 			t = t.Underlying().(*types.Pointer).Elem()
 		}
+		if p, ok := v.(*ssa.Parameter); ok && !IsConn(t) {
+			if rt := b.ps.refinedType(b.fn, paramIndex(p)); rt != nil {
+				t = rt // every call in the package passes this conn type
+			}
+		}
 		if IsConn(t) && (c.Type == nil || namedIs(t, "crypto/tls", "Conn")) {
 			c.Type = t
 		}

@@ -106,7 +106,9 @@ func (b *funcBuilder) testOf(ifi *ssa.If) *test {
 // assertEdge handles `if cw, ok := c.(interface{ CloseWrite() error }); ok`:
 // on the edge where the assertion fails the conn cannot be half-closed,
 // so that path has done all it can (a CloseWrite event); likewise for a
-// drain helper interface. This keeps "half-close if possible" code quiet.
+// drain helper interface, and, for an assertion to a reader that fails, a
+// drain (ReadEOF: nothing can be read there). This keeps "half-close if
+// possible" code quiet.
 func (b *funcBuilder) assertEdge(ifi *ssa.If) {
 	ex, ok := ifi.Cond.(*ssa.Extract)
 	if !ok || ex.Index != 1 {
@@ -120,10 +122,17 @@ func (b *funcBuilder) assertEdge(ifi *ssa.If) {
 	if c == nil {
 		return
 	}
+	k := CloseWrite
 	if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "CloseWrite"); obj == nil {
-		return
+		// An assertion to a reader that fails: the conn cannot be read
+		// there, so that path cannot drain it either (a fix's drain of an
+		// io.WriteCloser that holds a conn).
+		if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "Read"); obj == nil {
+			return
+		}
+		k = ReadEOF
 	}
-	ev := b.event(c, ifi, CloseWrite, "", modeCall, false)
+	ev := b.event(c, ifi, k, "", modeCall, false)
 	ev.Operand = -1
 	ev.Pos = ta.Pos()
 	b.setBranch(c, ifi, branch{els: ev})

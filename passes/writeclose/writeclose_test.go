@@ -100,3 +100,9 @@ func TestHelper(t *testing.T) {
 func TestFields(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "fields")
 }
+
+// TestIORole: an io-typed parameter every call passes a stream conn to is
+// judged like one.
+func TestIORole(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "iorole")
+}
