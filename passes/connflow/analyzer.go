@@ -65,7 +65,7 @@ func newAnalyzer(c *Config) *analysis.Analyzer {
 		URL:        "https://github.com/teardownlint/teardown/blob/main/docs/design.md",
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 		ResultType: reflect.TypeFor[*Result](),
-		FactTypes:  []analysis.Fact{new(Summary), new(InMemory)},
+		FactTypes:  []analysis.Fact{new(Summary), new(InMemory), new(Signals)},
 	}
 	a.Flags.IntVar(&c.MaxBlocks, "maxblocks", c.MaxBlocks,
 		"skip (and report) functions with more basic blocks than this; 0 means no limit")
@@ -134,8 +134,9 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 
 // exportFacts exports the facts of the package's named functions, in
 // source order: a Summary for each function with a conn-like parameter
-// that says something about one, and an InMemory fact for each in-memory
-// producer.
+// that says something about one, an InMemory fact for each in-memory
+// producer, and a Signals fact for each function that signals one of its
+// parameters on every path.
 func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 	for _, fn := range funcs {
 		obj, ok := fn.Object().(*types.Func)
@@ -152,6 +153,7 @@ func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 		if r := ps.producedResults(fn); len(r) > 0 {
 			ps.pass.ExportObjectFact(obj, &InMemory{Results: r})
 		}
+		ps.exportSignals(fn, obj)
 	}
 }
 
@@ -170,6 +172,8 @@ type pkgState struct {
 	// for which they are (inmemory.go); sockets memoizes holdsSocket.
 	producers map[*ssa.Function]map[int]bool
 	sockets   map[types.Type]bool
+	// signalsOf memoizes the functions' signals (signals.go).
+	signalsOf map[*ssa.Function]*Signals
 }
 
 // newPkgState returns the empty state of modelling pass's package.
@@ -182,6 +186,7 @@ func newPkgState(pass *analysis.Pass, cfg *Config) *pkgState {
 		summaries: map[*ssa.Function]*Summary{},
 		result:    &Result{Config: cfg},
 		sameConn:  map[*ssa.Function][]int{},
+		signalsOf: map[*ssa.Function]*Signals{},
 	}
 }
 

@@ -72,6 +72,7 @@ func (b *funcBuilder) build() *Func {
 	}
 	b.makeConns()
 	b.resets()
+	b.goStarts()
 	b.eventsAndEscapes()
 	b.joins()
 	for _, c := range b.f.Conns {

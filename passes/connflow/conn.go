@@ -16,6 +16,11 @@ import (
 type Func struct {
 	SSA   *ssa.Function
 	Conns []*Conn
+
+	// starts are the goroutines the function starts, by go statement,
+	// and startOrder the same in block order (goroutines.go).
+	starts     map[ssa.Instruction]*goStart
+	startOrder []*goStart
 }
 
 // Origin says where a connection value comes from.
@@ -105,22 +110,6 @@ func (c *Conn) EventsOf(k Kind) []*Event {
 		}
 	}
 	return out
-}
-
-// Joined reports whether, after h[i], the function waited for all the
-// goroutines that use c: a Wait, or at least as many channel receives as
-// there are such goroutines.
-func (c *Conn) Joined(h History, i int) bool {
-	n := 0
-	for _, e := range h[max(i+1, 0):] {
-		switch e.Kind {
-		case JoinAll:
-			return true
-		case Join:
-			n++
-		}
-	}
-	return c.Goroutines > 0 && n >= c.Goroutines
 }
 
 // ReadByOtherGoroutine reports whether a goroutine started by another go

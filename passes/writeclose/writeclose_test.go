@@ -36,3 +36,9 @@ func TestMultipath(t *testing.T) {
 func TestOwnership(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "ownership")
 }
+
+// TestProxies: how a function waits for its copy goroutines (joins) and
+// the paths on which it stops waiting on purpose (aborts).
+func TestProxies(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "proxies")
+}
