@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/teardownlint/teardown/internal/directive"
 )
 
 // This file is the analyzer: its configuration, and the order in which a
@@ -65,7 +67,7 @@ func newAnalyzer(c *Config) *analysis.Analyzer {
 		URL:        "https://github.com/teardownlint/teardown/blob/main/docs/design.md",
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 		ResultType: reflect.TypeFor[*Result](),
-		FactTypes:  []analysis.Fact{new(Summary), new(InMemory), new(Signals)},
+		FactTypes:  []analysis.Fact{new(Summary), new(InMemory), new(Signals), new(LingerParams)},
 	}
 	a.Flags.IntVar(&c.MaxBlocks, "maxblocks", c.MaxBlocks,
 		"skip (and report) functions with more basic blocks than this; 0 means no limit")
@@ -118,6 +120,7 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 	}()
 	funcs := buildSSA(pass, sel, cfg.MaxShare)
 	ps.findProducers(funcs)
+	ps.aliases = aliasedParams(funcs, calledOnly(pass, sel.decls))
 	for _, fn := range funcs {
 		current = fn
 		if m := ps.model(fn); m != nil && len(m.Conns) > 0 {
@@ -126,6 +129,7 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 		ps.collectLingers(fn)
 	}
 	current = nil
+	ps.lingerCalls(funcs)
 	ps.overflowNotes()
 	ps.reportBudget()
 	ps.exportFacts(funcs)
@@ -136,7 +140,8 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 // source order: a Summary for each function with a conn-like parameter
 // that says something about one, an InMemory fact for each in-memory
 // producer, and a Signals fact for each function that signals one of its
-// parameters on every path.
+// parameters on every path, and a LingerParams fact for each function
+// whose parameter reaches a linger setting.
 func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 	for _, fn := range funcs {
 		obj, ok := fn.Object().(*types.Func)
@@ -154,6 +159,7 @@ func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 			ps.pass.ExportObjectFact(obj, &InMemory{Results: r})
 		}
 		ps.exportSignals(fn, obj)
+		ps.exportLingerParams(fn, obj)
 	}
 }
 
@@ -174,6 +180,14 @@ type pkgState struct {
 	sockets   map[types.Type]bool
 	// signalsOf memoizes the functions' signals (signals.go).
 	signalsOf map[*ssa.Function]*Signals
+	// aliases are, per function, the parameters every caller passes as
+	// one conn (aliases.go).
+	aliases map[*ssa.Function][]int
+	// lingerParams are the functions' parameters that reach a linger
+	// setting, and directives the package's //teardown: directives
+	// (lingercalls.go).
+	lingerParams map[*ssa.Function][]LingerParam
+	directives   []*directive.Directive
 }
 
 // newPkgState returns the empty state of modelling pass's package.

@@ -88,6 +88,12 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 		if effs, ok := methodEffects(call.Value.Type(), call.Method.Name()); ok {
 			return catalogued(s, mode, effs, false, 0)
 		}
+		if effs, ok := halfCloseMethods[call.Method.Name()]; ok && b.tracked(call.Value) {
+			// A conn viewed through an interface of its own
+			// (`type closeWriter interface{ CloseWrite() error }`):
+			// its half-close is the conn's.
+			return catalogued(s, mode, effs, false, 0)
+		}
 		return decision{}
 	}
 	if mc != nil {

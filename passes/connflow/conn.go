@@ -21,6 +21,16 @@ type Func struct {
 	// and startOrder the same in block order (goroutines.go).
 	starts     map[ssa.Instruction]*goStart
 	startOrder []*goStart
+	// aliases are the parameters every caller passes as one conn: the
+	// group (its first parameter) of each, -1 for none (aliases.go).
+	aliases []int
+}
+
+// aliased reports whether parameter i is in a group that every caller
+// passes as one conn, and is not its first: the first speaks for it in
+// the summary.
+func (f *Func) aliased(i int) bool {
+	return i < len(f.aliases) && f.aliases[i] >= 0 && f.aliases[i] != i
 }
 
 // Origin says where a connection value comes from.
@@ -145,11 +155,12 @@ func (c *Conn) InExchangeLoop(ev *Event) bool {
 }
 
 // params counts the parameters among the conn's values: more than one
-// means a phi merged two parameters into this conn.
+// means a phi merged two parameters into this conn. Parameters that every
+// caller passes as one conn count once.
 func (c *Conn) params() int {
 	n := 0
 	for _, v := range c.Values {
-		if _, ok := v.(*ssa.Parameter); ok {
+		if p, ok := v.(*ssa.Parameter); ok && !c.Fn.aliased(paramIndex(p)) {
 			n++
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // of an If: where a write's error is non-nil the conn is broken (Failed);
 // where a read's error is non-nil, or io.EOF, or Scanner.Scan is false,
 // the read side has ended (ReadEOF); where an assertion to a CloseWrite
-// interface fails, the path has done all it can to half-close.
+// interface fails, the conn cannot be half-closed on that path.
 
 // A branch holds the events learnt on the edges of one If.
 type branch struct {
@@ -106,9 +106,10 @@ func (b *funcBuilder) testOf(ifi *ssa.If) *test {
 }
 
 // assertEdge handles `if cw, ok := c.(interface{ CloseWrite() error }); ok`:
-// on the edge where the assertion fails the conn cannot be half-closed,
-// so that path has done all it can (a CloseWrite event); likewise for a
-// drain helper interface. This keeps "half-close if possible" code quiet.
+// on the edge where the assertion fails the conn cannot be half-closed
+// (a NoHalf event), so that path has done all it can: without a FIN the
+// peer has no reason to finish, and a drain would only wait for the
+// deadline. This keeps "half-close if possible" code quiet.
 func (b *funcBuilder) assertEdge(ifi *ssa.If) {
 	ex, ok := ifi.Cond.(*ssa.Extract)
 	if !ok || ex.Index != 1 {
@@ -125,7 +126,7 @@ func (b *funcBuilder) assertEdge(ifi *ssa.If) {
 	if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "CloseWrite"); obj == nil {
 		return
 	}
-	ev := b.event(c, ifi, CloseWrite, "", modeCall, false)
+	ev := b.event(c, ifi, NoHalf, "", modeCall, false)
 	ev.Operand = -1
 	ev.Pos = ta.Pos()
 	b.addEdge(c, ifi, 1, ev)

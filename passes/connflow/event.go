@@ -33,6 +33,7 @@ const (
 	Linger     Kind = 'l' // SetLinger
 	Join       Kind = 'j' // a receive from a channel: may wait for a goroutine started here
 	JoinAll    Kind = 'J' // WaitGroup.Wait or errgroup.Group.Wait: waits for the goroutines started here
+	NoHalf     Kind = 'n' // the conn cannot be half-closed on this path: an assertion to a CloseWrite interface failed
 	Go         Kind = 'g' // a goroutine that uses the conn is started here
 	Abort      Kind = 'a' // the function stops waiting for its goroutines on purpose: a copy failed, or the context is done
 )
@@ -41,7 +42,7 @@ var kindNames = map[Kind]string{
 	Write: "write", BufWrite: "buffered write", Read: "read", ReadEOF: "read to EOF",
 	CloseWrite: "CloseWrite", CloseRead: "CloseRead", Close: "Close", Dup: "File",
 	Failed: "failed", Escape: "escape", Linger: "SetLinger", Join: "receive", JoinAll: "Wait",
-	Go: "go statement", Abort: "abort",
+	NoHalf: "no CloseWrite", Go: "go statement", Abort: "abort",
 }
 
 // counted reports whether events of kind k count one by one in a

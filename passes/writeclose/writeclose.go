@@ -40,6 +40,8 @@ func verdict(p connflow.Path) *connflow.Event {
 		return nil // already closed: this Close does nothing (the first one is judged)
 	case abortive(h):
 		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
+	case h.After(lw, connflow.NoHalf):
+		return nil // the conn cannot be half-closed: without a FIN the peer need not finish, so no drain can be asked
 	case h.After(lw, connflow.Abort):
 		return nil // a deliberate abort: a copy failed or the context is done; the clean path is judged
 	case last.Concurrent:

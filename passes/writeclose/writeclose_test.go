@@ -42,3 +42,15 @@ func TestOwnership(t *testing.T) {
 func TestProxies(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "proxies")
 }
+
+// TestHalfClose: no drain is demanded where none is possible, after a
+// failed CloseWrite or where the conn has no CloseWrite.
+func TestHalfClose(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "halfclose")
+}
+
+// TestWrappers: a helper's drain of a reader parameter is a drain of the
+// conn when every caller passes a reader over that conn.
+func TestWrappers(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "wrappers")
+}
