@@ -178,6 +178,9 @@ type pkgState struct {
 	// for which they are (inmemory.go); sockets memoizes holdsSocket.
 	producers map[*ssa.Function]map[int]bool
 	sockets   map[types.Type]bool
+	// slotStores are the values the package stores into collections,
+	// by slot (collections.go).
+	slotStores map[heapSlot][]ssa.Value
 	// signalsOf memoizes the functions' signals (signals.go).
 	signalsOf map[*ssa.Function]*Signals
 	// aliases are, per function, the parameters every caller passes as

@@ -54,3 +54,10 @@ func TestHalfClose(t *testing.T) {
 func TestWrappers(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "wrappers")
 }
+
+// TestNotTCP: conns of the package's own types over what is not a stream
+// socket, and in-memory conns loaded from a collection, have no TCP
+// teardown.
+func TestNotTCP(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "notcp")
+}
