@@ -330,7 +330,6 @@ func WrapPipe() net.Conn {
 	return &Counting{Conn: c}
 }
 
-
 // pool holds conns in a slice.
 type pool struct {
 	addr
