@@ -1,6 +1,7 @@
 package connflow
 
 import (
+	"go/token"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
@@ -33,6 +34,7 @@ type use struct {
 	onFalse    Kind   // what a false bool result means (Scanner.Scan)
 	linger     LingerValue
 	escape     string // if set, the conn escapes for this reason (a closure that cannot be analyzed)
+	prefix     bool   // a read of a bounded prefix (Event.Prefix)
 }
 
 // A decision is what a call does: its uses, in the order their events are
@@ -145,6 +147,11 @@ func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral
 		if isFunc && k == Write && buffered(s.ops[e.operand]) {
 			k = BufWrite // fmt.Fprintf(bw, ...) fills bw's buffer
 		}
+		if isFunc && k == ReadEOF && boundedPrefix(s, e.operand) {
+			// io.ReadAll(io.LimitReader(c, 512)) keeps 512 bytes; where it
+			// fails, the read side has ended.
+			k, u.prefix, u.onErr = Read, true, ReadEOF
+		}
 		u.paths = [][]Kind{{k}}
 		d.uses = append(d.uses, u)
 	}
@@ -217,6 +224,43 @@ func buffered(v ssa.Value) bool {
 		}
 		return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
 	}
+}
+
+// boundedPrefix reports whether operand i of a package function that
+// reads its source to the end (io.ReadAll, io.Copy) is a reader limited
+// to a constant number of bytes, io.LimitReader(c, 512): the call keeps
+// a bounded prefix of what the peer sends. Copied into io.Discard it is a
+// bounded drain instead, and a limit that is not a constant is a frame
+// length the protocol announced (a websocket payload): both stay a read
+// to EOF of what was asked.
+func boundedPrefix(s callSite, i int) bool {
+	if i > 0 && isDiscard(s.ops[0]) {
+		return false
+	}
+	v := s.ops[i]
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeInterface:
+			v = x.X
+			continue
+		case *ssa.Call:
+			if keyOf(&x.Call) == [2]string{"io", "LimitReader"} && len(x.Call.Args) == 2 {
+				_, ok := constInt(x.Call.Args[1], 0)
+				return ok
+			}
+		}
+		return false
+	}
+}
+
+// isDiscard reports whether v is io.Discard.
+func isDiscard(v ssa.Value) bool {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		if g, ok := u.X.(*ssa.Global); ok {
+			return g.Name() == "Discard" && g.Pkg != nil && g.Pkg.Pkg.Path() == "io"
+		}
+	}
+	return false
 }
 
 // keyOf names the static callee of call (funcKey), or nothing for an

@@ -95,6 +95,10 @@ type Event struct {
 	// Receives is, for a Join, how many receives it stands for: 1, or
 	// the receives of every iteration of a counted loop, on its exit.
 	Receives int
+	// Prefix is set for a Read that keeps a bounded prefix of what the
+	// peer sends, by design (io.ReadAll(io.LimitReader(c, 512))): it is
+	// no reply read in full.
+	Prefix bool
 }
 
 // String names the event's kind and, for an inlined event, where it

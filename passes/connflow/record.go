@@ -158,6 +158,7 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 			}
 			ev := b.event(c, s.instr, k, u.via, u.mode, u.calleeOwns)
 			ev.Linger = u.linger
+			ev.Prefix = ev.Prefix || u.prefix
 			ev.Operand = u.operand
 			evs = append(evs, ev)
 		}
