@@ -214,7 +214,7 @@ func (b *funcBuilder) signalledBy(obj ssa.Value, received int) []*goStart {
 			if s.obj != obj {
 				continue
 			}
-			loop = loop || g.inLoop
+			loop = loop || repeats(g, obj)
 			switch s.how {
 			case Sends:
 				senders = append(senders, g)
@@ -237,6 +237,31 @@ func (b *funcBuilder) signalledBy(obj ssa.Value, received int) []*goStart {
 		return senders
 	}
 	return nil
+}
+
+// repeats reports whether the go statement of g may start goroutines
+// that signal one obj more than once: it is in a loop, and a cycle back
+// to it does not make obj anew (a channel made in the loop's body is
+// signalled by one goroutine per iteration).
+func repeats(g *goStart, obj ssa.Value) bool {
+	if !g.inLoop {
+		return false
+	}
+	def, ok := obj.(ssa.Instruction)
+	if !ok || def.Block() == nil {
+		return true // a parameter, a captured variable, a global
+	}
+	blk := g.instr.Block()
+	if def.Block() == blk {
+		return false // made before the go statement, in its block
+	}
+	stop := map[*ssa.BasicBlock]bool{def.Block(): true}
+	for _, succ := range blk.Succs {
+		if reachesWithout(succ, stop, func(b *ssa.BasicBlock) bool { return b == blk }) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownSends counts the function's own sends on ch, and reports whether

@@ -220,3 +220,26 @@ func startedInLoop(a net.Conn, srcs []net.Conn) {
 	<-done
 	a.Close() // want `conn is closed while a goroutine started at line 218 may still be copying into it`
 }
+
+// readInLoop is fasthttp's tcplisten_test.go:111: each iteration starts a
+// reader and waits for it on a channel made in that iteration.
+func readInLoop(addrs []string) {
+	for _, addr := range addrs {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return
+		}
+		c.Write([]byte("request"))
+		c.(*net.TCPConn).CloseWrite()
+		ch := make(chan error)
+		go func() {
+			_, err := io.ReadAll(c)
+			ch <- err
+			close(ch)
+		}()
+		if err := <-ch; err != nil {
+			return
+		}
+		c.Close()
+	}
+}
