@@ -56,7 +56,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 	call := instr.Common()
 	s := callSite{instr: instr, ops: operands(call)}
 	mc, _ := call.Value.(*ssa.MakeClosure)
-	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) {
+	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) && !launchesClosure(call) {
 		return
 	}
 	d := b.decide(s, mc)
@@ -126,6 +126,18 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 		return decision{}
 	}
 	return b.summarized(s, mode, callee)
+}
+
+// launchesClosure reports whether call starts a closure made here in a
+// goroutine (WaitGroup.Go, errgroup.Group.Go): the conns it captures are
+// not among the call's operands.
+func launchesClosure(call *ssa.CallCommon) bool {
+	i, ok := goLaunchers[keyOf(call)]
+	if !ok || i >= len(call.Args) {
+		return false
+	}
+	_, ok = call.Args[i].(*ssa.MakeClosure)
+	return ok
 }
 
 // catalogued turns the catalogue's effects into uses. A write by a package
