@@ -87,52 +87,32 @@ func (ps *pkgState) goStartOf(instr ssa.Instruction) *goStart {
 			return nil
 		}
 		g.signals = append(g.signals, signalPoint{instr: instr, obj: syncObj(in.Call.Args[0]), how: Done})
-		mc, ok := in.Call.Args[i].(*ssa.MakeClosure)
-		if !ok {
-			return g
+		if mc, ok := in.Call.Args[i].(*ssa.MakeClosure); ok {
+			sigs, waits := ps.closureStart(mc)
+			g.signals, g.waits = append(g.signals, sigs...), waits
 		}
-		g.signals = append(g.signals, ps.closureSignals(mc)...)
-		g.waits = ps.closureWaits(mc)
 		return g
 	default:
 		return nil
 	}
 	if mc, ok := call.Value.(*ssa.MakeClosure); ok {
-		g.signals = ps.closureSignals(mc)
-		g.waits = ps.closureWaits(mc)
+		g.signals, g.waits = ps.closureStart(mc)
 		return g
 	}
 	if fn := call.StaticCallee(); fn != nil && !call.IsInvoke() {
-		g.signals = ps.callSignals(call)
-		if s := ps.signals(fn); s != nil {
-			for _, i := range s.Waits {
-				if i < len(call.Args) {
-					g.waits = append(g.waits, syncObj(call.Args[i]))
-				}
-			}
-		}
+		g.signals, g.waits = ps.signals(fn).at(call.Args, false)
 	}
 	return g
 }
 
-// closureWaits returns what the closure mc waits for before it signals,
-// as objects of the function that makes it.
-func (ps *pkgState) closureWaits(mc *ssa.MakeClosure) []ssa.Value {
+// closureStart returns what the closure mc, started in a goroutine,
+// signals and waits for, as objects of the function that makes it.
+func (ps *pkgState) closureStart(mc *ssa.MakeClosure) ([]signalPoint, []ssa.Value) {
 	fn, ok := mc.Fn.(*ssa.Function)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	s := ps.signals(fn)
-	if s == nil {
-		return nil
-	}
-	var out []ssa.Value
-	for _, i := range s.FreeVarWaits {
-		if i < len(mc.Bindings) {
-			out = append(out, syncObj(mc.Bindings[i]))
-		}
-	}
-	return out
+	return ps.signals(fn).at(mc.Bindings, true)
 }
 
 // cyclicBlocks returns the blocks of fn that are on a cycle of its CFG

@@ -206,17 +206,8 @@ func (ps *pkgState) callSignals(call *ssa.CallCommon) []signalPoint {
 	if fn == nil || call.IsInvoke() {
 		return nil
 	}
-	s := ps.signals(fn)
-	if s == nil {
-		return nil
-	}
-	var out []signalPoint
-	for _, sig := range s.Params {
-		if sig.Index < len(call.Args) {
-			out = append(out, signalPoint{obj: syncObj(call.Args[sig.Index]), how: sig.How})
-		}
-	}
-	return out
+	sigs, _ := ps.signals(fn).at(call.Args, false)
+	return sigs
 }
 
 // closureSignals returns what calling the closure mc signals, as objects
@@ -226,17 +217,35 @@ func (ps *pkgState) closureSignals(mc *ssa.MakeClosure) []signalPoint {
 	if !ok {
 		return nil
 	}
-	s := ps.signals(fn)
+	sigs, _ := ps.signals(fn).at(mc.Bindings, true)
+	return sigs
+}
+
+// at maps s, the signals of a function, to the objects of a caller: vals
+// are the arguments of a call (free false) or the bindings of a closure
+// (free true). It returns the signals and the objects waited on; a nil s
+// has none.
+func (s *Signals) at(vals []ssa.Value, free bool) ([]signalPoint, []ssa.Value) {
 	if s == nil {
-		return nil
+		return nil, nil
+	}
+	sigs, waits := s.Params, s.Waits
+	if free {
+		sigs, waits = s.FreeVars, s.FreeVarWaits
 	}
 	var out []signalPoint
-	for _, sig := range s.FreeVars {
-		if sig.Index < len(mc.Bindings) {
-			out = append(out, signalPoint{obj: syncObj(mc.Bindings[sig.Index]), how: sig.How})
+	for _, sig := range sigs {
+		if sig.Index < len(vals) {
+			out = append(out, signalPoint{obj: syncObj(vals[sig.Index]), how: sig.How})
 		}
 	}
-	return out
+	var waited []ssa.Value
+	for _, i := range waits {
+		if i < len(vals) {
+			waited = append(waited, syncObj(vals[i]))
+		}
+	}
+	return out, waited
 }
 
 // waitedObj returns the WaitGroup or errgroup.Group a call waits on, or
