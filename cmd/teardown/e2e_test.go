@@ -467,7 +467,7 @@ func TestFactsDeterministic(t *testing.T) {
 	if !slices.Equal(first, second) {
 		t.Fatalf("the facts differ between two runs:\n%s\n----\n%s", strings.Join(first, "\n"), strings.Join(second, "\n"))
 	}
-	for _, fn := range []string{"netx.WriteAll", "netx.Name", "netx.CloseGracefully", "netx.Abort"} {
+	for _, fn := range []string{"netx.WriteAll", "netx.Name", "netx.CloseGracefully", "netx.Hangup"} {
 		if !slices.ContainsFunc(first, func(l string) bool { return strings.Contains(l, " func "+fn+"(") }) {
 			t.Errorf("no fact for %s:\n%s", fn, strings.Join(first, "\n"))
 		}

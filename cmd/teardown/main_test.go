@@ -159,7 +159,7 @@ const findingsSrc = `package find
 
 import "net"
 
-func abort(c *net.TCPConn) error {
+func hangup(c *net.TCPConn) error {
 	c.SetLinger(0)
 	return c.Close()
 }
@@ -168,7 +168,7 @@ func slow(c *net.TCPConn) {
 	c.SetLinger(5)
 }
 
-func Use(c *net.TCPConn) { abort(c); slow(c) }
+func Use(c *net.TCPConn) { hangup(c); slow(c) }
 `
 
 var findingsWant = []struct {

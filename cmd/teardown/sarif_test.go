@@ -123,8 +123,8 @@ func Reply(c net.Conn, b []byte) error {
 	return c.Close()
 }
 
-// Abort resets the connection.
-func Abort(c *net.TCPConn) error {
+// Hangup sets SO_LINGER {1, 0} with no reason given: the fix removes it.
+func Hangup(c *net.TCPConn) error {
 	/* ¡ */ c.SetLinger(0)
 	return c.Close()
 }

@@ -216,8 +216,11 @@ func CommentAbove(fset *token.FileSet, f *ast.File, readFile func(string) ([]byt
 		if end != line-1 || start.Line >= line {
 			continue
 		}
-		if src, err := readFile(start.Filename); err == nil {
-			off := fset.File(cg.Pos()).Offset(cg.Pos())
+		// The parsed file, not start.Filename: in a file cgo rewrote, a
+		// //line directive maps positions to the original, whose offsets differ.
+		tf := fset.File(cg.Pos())
+		if src, err := readFile(tf.Name()); err == nil && tf.Size() == len(src) {
+			off := tf.Offset(cg.Pos())
 			ls := off
 			for ls > 0 && src[ls-1] != '\n' {
 				ls--

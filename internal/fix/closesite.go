@@ -116,30 +116,39 @@ func listStmt(path []ast.Node) ast.Stmt {
 	return nil
 }
 
-// GracefulClose returns the fix that makes the Close at site graceful.
-func GracefulClose(p *lint.Pass, site *CloseSite, g Graceful, message string) analysis.SuggestedFix {
+// GracefulClose returns the fix that makes the Close at site graceful:
+// the steps of g inserted before it, or a call of g.Helper in its place.
+// ok is false when g.Helper is set but the fix could not be shown to
+// build with it (helperCall says when): no fix is better than a fix that
+// does not compile or does not close.
+func GracefulClose(p *lint.Pass, site *CloseSite, g Graceful, message string) (fix analysis.SuggestedFix, ok bool) {
 	g.Conn, g.Type = site.Conn, site.Type
-	x := exprString(p, site.Conn)
 	file := p.File(site.Call.Pos())
 	if g.Helper != "" {
-		path, name := splitHelper(g.Helper)
-		pkgName := path[strings.LastIndex(path, "/")+1:]
-		repl := pkgName + "." + name + "(" + x + ")"
-		var edits []analysis.TextEdit
-		if site.Defer != nil || site.Call.Fun != nil && isCloseCall(site.Call) {
-			edits = append(edits, analysis.TextEdit{Pos: site.Call.Pos(), End: site.Call.End(), NewText: []byte(repl)})
-		} else {
-			edits = append(edits, InsertBefore(p, site.Stmt, []string{repl}, nil)...)
+		call, imp, ok := helperCall(p, g.Helper, site)
+		if !ok {
+			return fix, false
 		}
-		edits = append(edits, AddImports(file, path)...)
-		return analysis.SuggestedFix{Message: "Close with " + name + " (-writeclose.helper)", TextEdits: edits}
+		var edits []analysis.TextEdit
+		if site.Defer != nil || isCloseCall(site.Call) {
+			edits = append(edits, analysis.TextEdit{Pos: site.Call.Pos(), End: site.Call.End(), NewText: []byte(call)})
+		} else {
+			// A helper that closes: the graceful helper runs first, its
+			// error discarded as errcheck accepts.
+			edits = append(edits, InsertBefore(p, site.Stmt, []string{"_ = " + call}, nil)...)
+		}
+		if imp != "" {
+			edits = append(edits, AddImports(file, imp)...)
+		}
+		_, name := splitHelper(g.Helper)
+		return analysis.SuggestedFix{Message: "Close with " + name + " (-writeclose.helper)", TextEdits: edits}, true
 	}
 	lines, imports := g.Prelude(p)
 	if site.Defer != nil && isCloseCall(site.Call) {
 		edits := []analysis.TextEdit{DeferWith(p, site, lines)}
-		return analysis.SuggestedFix{Message: message, TextEdits: append(edits, AddImports(file, imports...)...)}
+		return analysis.SuggestedFix{Message: message, TextEdits: append(edits, AddImports(file, imports...)...)}, true
 	}
-	return analysis.SuggestedFix{Message: message, TextEdits: InsertBefore(p, site.Stmt, lines, imports)}
+	return analysis.SuggestedFix{Message: message, TextEdits: InsertBefore(p, site.Stmt, lines, imports)}, true
 }
 
 // DeferWith rewrites `defer X.Close()` at site into a deferred closure

@@ -33,7 +33,10 @@ type Graceful struct {
 
 // Prelude returns the statements (Go source, one per line, no indentation)
 // that bring conn to a graceful end before its Close, and the imports
-// they need.
+// they need. Their errors are discarded explicitly (`_ = c.CloseWrite()`),
+// which errcheck accepts: a half-close, deadline or drain that fails
+// leaves nothing to do but the Close that follows, and that Close's
+// error stays the caller's.
 func (g Graceful) Prelude(p *lint.Pass) (lines []string, imports []string) {
 	x := exprString(p, g.Conn)
 	if g.CloseWrite {
@@ -42,29 +45,29 @@ func (g Graceful) Prelude(p *lint.Pass) (lines []string, imports []string) {
 			// tls.Conn.CloseWrite sends close_notify but no TCP FIN
 			// (ground truth, experiment 9): half-close the TCP conn too.
 			lines = append(lines,
-				x+".CloseWrite()",
+				"_ = "+x+".CloseWrite()",
 				"if cw, ok := "+x+".NetConn().(interface{ CloseWrite() error }); ok {",
-				"cw.CloseWrite()",
+				"_ = cw.CloseWrite()",
 				"}")
 		case hasMethod(g.Type, "CloseWrite"):
-			lines = append(lines, x+".CloseWrite()")
+			lines = append(lines, "_ = "+x+".CloseWrite()")
 		default:
 			lines = append(lines,
 				"if cw, ok := "+x+".(interface{ CloseWrite() error }); ok {",
-				"cw.CloseWrite()",
+				"_ = cw.CloseWrite()",
 				"}")
 		}
 	}
 	if g.Drain {
 		if hasMethod(g.Type, "SetReadDeadline") {
-			lines = append(lines, x+".SetReadDeadline(time.Now().Add("+DrainTimeout+"))")
+			lines = append(lines, "_ = "+x+".SetReadDeadline(time.Now().Add("+DrainTimeout+"))")
 		} else {
 			lines = append(lines,
 				"if d, ok := "+x+".(interface{ SetReadDeadline(time.Time) error }); ok {",
-				"d.SetReadDeadline(time.Now().Add("+DrainTimeout+"))",
+				"_ = d.SetReadDeadline(time.Now().Add("+DrainTimeout+"))",
 				"}")
 		}
-		lines = append(lines, "io.Copy(io.Discard, io.LimitReader("+x+", "+DrainLimit+"))")
+		lines = append(lines, "_, _ = io.Copy(io.Discard, io.LimitReader("+x+", "+DrainLimit+"))")
 		imports = append(imports, "io", "time")
 	}
 	return lines, imports

@@ -94,3 +94,24 @@ func onoffField(p *lint.Pass, lit *ast.CompositeLit) ast.Expr {
 	}
 	return nil
 }
+
+// JustifyLinger returns the fix that keeps an abortive linger setting and
+// states why: a //teardown:abort directive with reason on the line above
+// the statement that contains the call. ok is false when the directive
+// there would not cover the call (the call does not start on the
+// statement's first line).
+func JustifyLinger(p *lint.Pass, op *connflow.LingerOp, reason string) (fix analysis.SuggestedFix, ok bool) {
+	call, path := CallExpr(p, op.Call.Pos())
+	if call == nil {
+		return fix, false
+	}
+	stmt := listStmt(path)
+	if stmt == nil || p.Fset.Position(stmt.Pos()).Line != p.Fset.Position(call.Pos()).Line {
+		return fix, false
+	}
+	text := "//teardown:abort " + reason + "\n" + indentOf(p, stmt.Pos())
+	return analysis.SuggestedFix{
+		Message:   "Keep the reset and say why: //teardown:abort " + reason,
+		TextEdits: []analysis.TextEdit{{Pos: stmt.Pos(), End: stmt.Pos(), NewText: []byte(text)}},
+	}, true
+}

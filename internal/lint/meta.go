@@ -25,7 +25,7 @@ type Doc struct {
 	Fix       string   // what the suggested fix does
 	Justify   string   // how to justify or suppress a finding
 	Flags     string   // the rule's flags, if any (Markdown)
-	Since     string   // the teardown version that introduced the rule
+	Since     string   // the teardown release that introduced the rule ("the first release" until one is tagged)
 	Severity  Severity //
 	Evidence  string   // where the measurements come from
 	NotReport string   // what the rule deliberately does not report (Markdown list)

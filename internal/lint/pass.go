@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/teardownlint/teardown/internal/directive"
+	"github.com/teardownlint/teardown/internal/source"
 	"github.com/teardownlint/teardown/passes/connflow"
 )
 
@@ -87,11 +88,12 @@ func (p *Pass) Funcs(yield func(*connflow.Func) bool) {
 func (p *Pass) Enter(fn *ssa.Function) { p.current = fn }
 
 // Report reports d under the rule unless a //teardown:ignore directive
-// covers it or it is in a generated file.
+// covers it or it is in a generated file (source.Reportable: in a file
+// cgo rewrote, it is reported without its fix).
 func (p *Pass) Report(d analysis.Diagnostic) {
 	d.Pos = p.callStart(d.Pos)
 	posn := p.Fset.Position(d.Pos)
-	if f := p.File(d.Pos); f != nil && ast.IsGenerated(f) {
+	if f := p.File(d.Pos); f != nil && !source.Reportable(p.Fset, f, &d) {
 		return
 	}
 	if !p.Model.Config.Tests && connflow.IsTestFile(posn.Filename) {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/teardownlint/teardown/internal/directive"
+	"github.com/teardownlint/teardown/internal/source"
 )
 
 // This file says where a budget cost the rules a verdict: a function too
@@ -63,15 +64,16 @@ func (ps *pkgState) overflowNotes() {
 }
 
 // reportBudget reports the notes, as diagnostics of category "budget",
-// except in generated files and where a directive suppresses them (it is
-// then recorded in Result.Used).
+// except in files generated as written (source.Generated: not a cgo
+// package's files) and where a directive suppresses them (it is then
+// recorded in Result.Used).
 func (ps *pkgState) reportBudget() {
 	var dirs []*directive.Directive
 	if len(ps.result.Budget) > 0 {
 		dirs = directive.Parse(ps.pass.Fset, ps.pass.Files, append(directive.Rules(), directive.Budget))
 	}
 	for _, n := range ps.result.Budget {
-		if f := fileOf(ps.pass, n.Pos); f != nil && ast.IsGenerated(f) {
+		if f := fileOf(ps.pass, n.Pos); f != nil && source.Generated(ps.pass.Fset, f) {
 			continue
 		}
 		if d := ignoring(ps.pass.Fset, dirs, n); d != nil {

@@ -33,7 +33,8 @@ type funcBuilder struct {
 	// (inmemory.go) or a datagram Dial: they have a conn type but no TCP
 	// teardown.
 	noTeardown map[ssa.Value]bool
-	accepted   map[ssa.Value]bool // values returned by Accept or Hijack
+	accepted   map[ssa.Value]bool      // values returned by Accept or Hijack
+	drops      map[*Conn]map[edge]bool // edges after which a path holds another value (dropEdges)
 
 	// Events and what the dataflow does at each instruction.
 	evs     map[evKey]*Event
@@ -44,6 +45,9 @@ type funcBuilder struct {
 	onErr   map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its error edge
 	onFalse map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its false edge
 	goSites map[*Conn]map[ssa.Instruction]bool
+	errIfs  map[*ssa.Call][]*ssa.If     // the Ifs that test a call's error result (feasible.go)
+	phiMemo map[edge][]cond             // what entering a block through an edge tells (feasible.go)
+	errRets map[*ssa.Call][]*ssa.Return // the Returns that return a call's error (feasible.go)
 }
 
 // alternatives are the event sequences of one call, one per path through
@@ -55,11 +59,11 @@ func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 	return &funcBuilder{
 		ps: ps, fn: fn, f: &Func{SSA: fn},
 		uf: classes{}, roots: map[ssa.Value]root{}, conns: map[ssa.Value]*Conn{},
-		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{},
+		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{}, drops: map[*Conn]map[edge]bool{},
 		evs: map[evKey]*Event{}, steps: map[*Conn]map[ssa.Instruction][]step{},
 		groups: map[*Conn][]alternatives{}, edges: map[*Conn]map[*ssa.If]branch{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},
-		goSites: map[*Conn]map[ssa.Instruction]bool{},
+		goSites: map[*Conn]map[ssa.Instruction]bool{}, errIfs: map[*ssa.Call][]*ssa.If{}, phiMemo: map[edge][]cond{}, errRets: map[*ssa.Call][]*ssa.Return{},
 	}
 }
 
@@ -71,6 +75,7 @@ func (b *funcBuilder) build() *Func {
 		return b.f
 	}
 	b.makeConns()
+	b.dropEdges()
 	b.resets()
 	b.goStarts()
 	b.eventsAndEscapes()

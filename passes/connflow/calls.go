@@ -28,10 +28,11 @@ type use struct {
 	// paths are the event sequences, one per path through the callee;
 	// Escape in one of them hands the conn on.
 	paths      [][]Kind
-	via        string // the helper or closure, "" for a catalogued operation
-	calleeOwns bool   // a named function that received the conn owns it during the call
-	onErr      Kind   // what a non-nil error result means for the conn (0: nothing)
-	onFalse    Kind   // what a false bool result means (Scanner.Scan)
+	outcomes   []outcome // per path, what it returns as the callee's error (summaries only)
+	via        string    // the helper or closure, "" for a catalogued operation
+	calleeOwns bool      // a named function that received the conn owns it during the call
+	onErr      Kind      // what a non-nil error result means for the conn (0: nothing)
+	onFalse    Kind      // what a false bool result means (Scanner.Scan)
 	linger     LingerValue
 	escape     string // if set, the conn escapes for this reason (a closure that cannot be analyzed)
 	prefix     bool   // a read of a bounded prefix (Event.Prefix)
@@ -184,8 +185,8 @@ func (b *funcBuilder) summarized(s callSite, mode callMode, callee *ssa.Function
 			continue
 		}
 		if pe, ok := sum.param(i); ok {
-			paths := kindPaths(pe.Paths)
-			d.uses = append(d.uses, use{value: o, operand: i, mode: mode, paths: paths, via: callee.Name(),
+			paths, outs := decodePaths(pe.Paths)
+			d.uses = append(d.uses, use{value: o, operand: i, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
 				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths)})
 		}
 	}

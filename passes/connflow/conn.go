@@ -94,7 +94,7 @@ type Conn struct {
 	// before it on each path), in the order the dataflow found them.
 	Reaching map[*Event][]History
 
-	exits     []History                // histories at the function's returns (for summaries)
+	exits     []exit                   // histories at the function's returns, and their outcomes (for summaries)
 	goReaders map[ssa.Instruction]bool // go statements whose goroutine reads the conn
 }
 
@@ -103,6 +103,37 @@ type Conn struct {
 // Close, each on the paths that did not hand it on before.
 func (c *Conn) Owned() bool {
 	return !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam)
+}
+
+// The reasons Unjudged gives.
+const (
+	UnjudgedHeap      = "loaded from the heap"
+	UnjudgedFreeVar   = "captured by a closure"
+	UnjudgedOverflow  = "overflow"
+	UnjudgedNotStream = "not a stream socket"
+	UnjudgedEscaped   = "escaped: " // followed by the first reason ownership left
+	UnjudgedNoPath    = "no path reaches it holding the conn"
+)
+
+// Unjudged says why no rule judges the Close ev of c, or "" if the rules
+// judge it: the function owns c, it is a stream socket, and some path
+// reaches ev without having handed c on before.
+func (c *Conn) Unjudged(ev *Event) string {
+	switch {
+	case c.Overflow:
+		return UnjudgedOverflow
+	case c.Origin == FromHeap:
+		return UnjudgedHeap
+	case c.Origin == FromFreeVar:
+		return UnjudgedFreeVar
+	case !c.IsStream():
+		return UnjudgedNotStream
+	case len(c.Reaching[ev]) == 0 && c.Escaped != "":
+		return UnjudgedEscaped + c.Escaped
+	case len(c.Reaching[ev]) == 0:
+		return UnjudgedNoPath
+	}
+	return ""
 }
 
 // IsStream reports whether the conn is known to be a stream socket whose

@@ -180,3 +180,36 @@ func (c *Conn) Joined(h History, i int) bool {
 	}
 	return unknown == 0 || all || receives >= len(started)
 }
+
+// ReadConcurrentlyBefore reports whether a goroutine that reads c may be
+// running at the Close ev: one was started by a go statement from which
+// ev's place can be reached (a deferred Close runs at the end, so any
+// reader counts). A suggested fix must not drain c then.
+func (c *Conn) ReadConcurrentlyBefore(ev *Event) bool {
+	for goStmt := range c.goReaders {
+		if ev.Deferred || reaches(goStmt.Block(), ev.Instr.Block()) {
+			return true
+		}
+	}
+	return false
+}
+
+// reaches reports whether to can be reached from from in the CFG.
+func reaches(from, to *ssa.BasicBlock) bool {
+	seen := map[*ssa.BasicBlock]bool{}
+	work := []*ssa.BasicBlock{from}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if b == to {
+			return true
+		}
+		for _, s := range b.Succs {
+			if !seen[s] {
+				seen[s] = true
+				work = append(work, s)
+			}
+		}
+	}
+	return false
+}

@@ -466,3 +466,34 @@ func sortedValues(vs []ssa.Value) []ssa.Value {
 	})
 	return out
 }
+
+// An edge is a CFG edge, from a block to one of its successors.
+type edge struct{ from, to *ssa.BasicBlock }
+
+// dropEdges finds, for each conn, the edges along which a phi of the conn
+// takes a value that is not the conn (a variable that holds the conn on
+// some paths and another stream, or nil, on others): after such an edge
+// the variable's events are not the conn's, so the path is dropped
+// (flow.go).
+func (b *funcBuilder) dropEdges() {
+	for _, blk := range b.fn.Blocks {
+		for _, instr := range blk.Instrs {
+			phi, ok := instr.(*ssa.Phi)
+			if !ok {
+				break // phis come first in a block
+			}
+			c := b.connOf(phi)
+			if c == nil {
+				continue
+			}
+			for i, e := range phi.Edges {
+				if b.connOf(e) != c {
+					if b.drops[c] == nil {
+						b.drops[c] = map[edge]bool{}
+					}
+					b.drops[c][edge{blk.Preds[i], blk}] = true
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package connflow
 
 import (
+	"slices"
+
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -38,6 +40,7 @@ const (
 	stepPush                // register a deferred group
 	stepRun                 // run the registered deferred groups (RunDefers)
 	stepReset               // a new conn is made here (a Dial or Accept in a loop): its history starts empty
+	stepDrop                // the conn's variable gets another value: the path leaves the conn (gone)
 )
 
 // A step is one thing the dataflow does at an instruction.
@@ -45,6 +48,10 @@ type step struct {
 	op    stepOp
 	paths alternatives // stepApply
 	group int          // stepPush: the index in funcBuilder.groups
+	// call and outcomes: for stepApply at a call whose paths come from a
+	// summary, what each path returns as the call's error (feasible.go).
+	call     *ssa.Call
+	outcomes []outcome
 }
 
 // eventsAndEscapes walks the instructions in block order and records what
@@ -84,6 +91,9 @@ func (b *funcBuilder) handedOn(instr ssa.Instruction) {
 	case *ssa.Store:
 		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) {
 			b.escape(c, in, modeCall, "stored")
+		}
+		if c := b.connOf(in.Addr); c != nil && isCell(in.Addr) && b.connOf(in.Val) != c {
+			b.addStep(c, in, step{op: stepDrop}) // the variable holds another value from here on
 		}
 	case *ssa.Send:
 		b.escape(b.connOf(in.X), in, modeCall, "sent on a channel")
@@ -141,6 +151,7 @@ func (b *funcBuilder) resets() {
 // deferred group, or (in a goroutine) applied concurrently. A path that
 // hands the conn on ends in an Escape event.
 func (b *funcBuilder) record(c *Conn, s callSite, u use) {
+	u.paths, u.outcomes = absorbEmpty(u.paths, u.outcomes)
 	var paths alternatives
 	for _, p := range u.paths {
 		var evs []*Event
@@ -172,7 +183,11 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 		b.addStep(c, s.instr, step{op: stepPush, group: len(b.groups[c]) - 1})
 		return
 	}
-	b.addStep(c, s.instr, step{op: stepApply, paths: paths})
+	st := step{op: stepApply, paths: paths}
+	if call, ok := s.instr.(*ssa.Call); ok && u.mode == modeCall && len(u.outcomes) == len(paths) {
+		st.call, st.outcomes = call, u.outcomes
+	}
+	b.addStep(c, s.instr, st)
 }
 
 // evKey identifies an event: one kind of operation on one conn at one
@@ -214,4 +229,39 @@ func (b *funcBuilder) addStep(c *Conn, instr ssa.Instruction, s step) {
 		b.steps[c] = m
 	}
 	m[instr] = append(m[instr], s)
+}
+
+// absorbEmpty drops a helper's paths that do nothing to the conn when
+// another path with the same outcome writes it: from the call site the
+// two cannot be told apart, and a writer's path that writes nothing is
+// its shortcut for empty input (bytes.Buffer.WriteTo with nothing
+// buffered), not a request it chose not to send. A path that does
+// nothing and returns differently (a nil error where the write's is
+// unknown) stays.
+func absorbEmpty(paths [][]Kind, outs []outcome) ([][]Kind, []outcome) {
+	out := func(i int) outcome {
+		if i < len(outs) {
+			return outs[i]
+		}
+		return anyErr
+	}
+	writes := func(p []Kind) bool { return slices.Contains(p, Write) || slices.Contains(p, BufWrite) }
+	var keepP [][]Kind
+	var keepO []outcome
+	for i, p := range paths {
+		absorbed := false
+		for j, q := range paths {
+			if len(p) == 0 && j != i && out(j) == out(i) && writes(q) {
+				absorbed = true
+				break
+			}
+		}
+		if !absorbed {
+			keepP = append(keepP, p)
+			if outs != nil {
+				keepO = append(keepO, out(i))
+			}
+		}
+	}
+	return keepP, keepO
 }

@@ -27,7 +27,8 @@ type Summary struct {
 
 // ParamEffect is the set of paths, as kind strings, for one parameter
 // (the receiver of a method is parameter 0). "o" means the function hands
-// the value on; "" is a path that does nothing to it.
+// the value on; "" is a path that does nothing to it. A path that returns
+// a nil error starts with '-', one that returns a non-nil error with '+'.
 type ParamEffect struct {
 	Index int
 	Paths []string
@@ -59,17 +60,26 @@ func (s *Summary) param(i int) (ParamEffect, bool) {
 	return ParamEffect{}, false
 }
 
-// kindPaths reads a summary's paths back as kinds.
-func kindPaths(paths []string) [][]Kind {
+// decodePaths reads a summary's paths back as kinds, with what each
+// returns as the function's error (its first character '-' or '+').
+func decodePaths(paths []string) ([][]Kind, []outcome) {
 	out := make([][]Kind, len(paths))
+	outs := make([]outcome, len(paths))
 	for i, p := range paths {
+		switch {
+		case len(p) > 0 && p[0] == '-':
+			p, outs[i] = p[1:], nilErr
+		case len(p) > 0 && p[0] == '+':
+			p, outs[i] = p[1:], nonNilErr
+		}
 		out[i] = []Kind(p)
 	}
-	return out
+	return out, outs
 }
 
-// spell writes a history as a summary path.
-func spell(h History) string { return h.String() }
+// spell writes an exit as a summary path: its outcome's marker, then its
+// history's kinds.
+func spell(x exit) string { return x.out.marker() + x.hist.String() }
 
 // errKindOf derives, from a helper's paths, what a non-nil error from it
 // means: a helper that only reads met EOF or an error (ReadEOF); any other
@@ -177,8 +187,8 @@ func (c *Conn) summaryPaths() []string {
 		return []string{""}
 	}
 	var out []string
-	for _, h := range c.exits {
-		out = append(out, spell(h))
+	for _, x := range c.exits {
+		out = append(out, spell(x))
 	}
 	return out
 }
@@ -205,14 +215,18 @@ func (f *Func) untouchedParams(paths map[slot]map[string]bool) {
 }
 
 // informative drops the parameters that the function only hands on
-// ("o" on every path): a caller that finds no summary for an argument
-// takes it as handed on too, so their facts would say nothing. They were
-// half of the facts on std.
+// ("o" on every path, whatever it returns): a caller that finds no
+// summary for an argument takes it as handed on too, so their facts would
+// say nothing. They were half of the facts on std.
 func informative(params []ParamEffect) []ParamEffect {
 	var out []ParamEffect
 	for _, p := range params {
-		if !(len(p.Paths) == 1 && p.Paths[0] == string(Escape)) {
-			out = append(out, p)
+		paths, _ := decodePaths(p.Paths)
+		for _, k := range paths {
+			if len(k) != 1 || k[0] != Escape {
+				out = append(out, p)
+				break
+			}
 		}
 	}
 	return out

@@ -19,7 +19,7 @@ var doc = &lint.Doc{
 	Name:     "lingerblock",
 	Title:    "SetLinger(n > 0) makes Close block up to n seconds and delivers nothing a plain Close would not",
 	Severity: lint.Warning,
-	Since:    "v0.1.0",
+	Since:    "the first release (none is tagged yet)",
 	Why: `A positive SO_LINGER is often added in the belief that it makes Close wait until the peer has the data. On Linux it does not deliver anything more: Close blocks until the send queue is empty or the timeout passes, and then returns nil while the kernel keeps sending, exactly as it would after a plain Close. What it does add is a Close that blocks the goroutine (and, in Go, an OS thread) for up to n seconds, even on Go's non-blocking sockets, as the SetLinger documentation warns.
 
 Measured on Linux over loopback (ground truth, experiment 8), with a peer that did not read and 3.8 MB queued: Close took 5,064/5,148/5,203 ms (min/median/max) with SetLinger(5), 1,002/1,018/1,025 ms with SetLinger(1), and 0.03 ms with the default. In every run the socket was still in FIN_WAIT1 when Close returned, and once the peer read it received all 3,919,467 bytes and EOF, in every variant: the wait bought nothing. Real projects removed SO_LINGER for this reason (cilium/proxy: Close blocked for 10 s).

@@ -47,7 +47,13 @@ func run(p *lint.Pass) {
 			Message: what + " makes Close an abort: it sends RST instead of FIN, unsent data is discarded " +
 				"and the peer sees ECONNRESET; remove it, or state why with //teardown:abort <reason>",
 		}
-		if f, ok := fix.UndoLinger(p, op); ok {
+		if why := deliberate(p, op); why != "" {
+			// Removing it would break what the code is for: offer the
+			// justification instead (deliberate.go).
+			if f, ok := fix.JustifyLinger(p, op, "deliberate reset: "+why); ok {
+				d.SuggestedFixes = []analysis.SuggestedFix{f}
+			}
+		} else if f, ok := fix.UndoLinger(p, op); ok {
 			d.SuggestedFixes = []analysis.SuggestedFix{f}
 		}
 		p.Report(d)

@@ -18,7 +18,7 @@ var doc = &lint.Doc{
 	Name:     "unflushedclose",
 	Title:    "a conn closed under an unflushed bufio.Writer silently loses the buffered bytes",
 	Severity: lint.Error,
-	Since:    "v0.1.0",
+	Since:    "the first release (none is tagged yet)",
 	Why: "A `bufio.Writer` over a connection holds written bytes until its buffer fills or `Flush` is called. Closing the connection first throws them away. Nothing reports it: `Write` on the buffer succeeded, `Close` succeeds, and the peer reads a clean `io.EOF` after a stream that is simply shorter.\n\n" +
 		"Measured on Linux over loopback (ground truth, experiment 10, 5/5 runs each): 1,000 bytes buffered and no Flush, the peer received 0 bytes; 10 writes of 1,000 bytes, it received 8,192 (two automatic 4,096-byte flushes) and lost 1,808; with Flush, all 10,000. No variant produced an RST or an error on either side.",
 	Before: `func send(c net.Conn, lines []string) {
@@ -33,10 +33,11 @@ var doc = &lint.Doc{
 	for _, l := range lines {
 		w.WriteString(l + "\n")
 	}
-	w.Flush()
+	_ = w.Flush()
 	c.Close()
 }`,
-	Fix:       "Insert a `Flush` of the buffered writer before the Close (before the statement containing it, or at the top of a deferred closure that closes).",
+	Fix: "Insert `_ = w.Flush()` for the buffered writer `w` before the Close (before the statement containing it, or at the top of a deferred closure that closes). The error is discarded explicitly, as errcheck accepts; a function that can report it should check it instead.\n\n" +
+		"No fix is offered (the finding still says what to do) when the edit cannot be shown to be right: the buffered write is not on a plain variable (a call result, as in `bufio.NewWriter(c).WriteString(s)`); that variable is not in scope at the Close (declared in an inner block, as in `if ok { w := bufio.NewWriter(c); w.WriteString(s) }; c.Close()`); teardown finds no statement to insert the Flush before (the Close is not a call it can locate in the function's syntax, or is deferred through something other than a Close or a closure); or the file is cgo's rewrite of a file that imports \"C\", whose positions are not the original's. The first two are `callResult` and `outOfScope` in the rule's testdata.",
 	Justify:   "`//teardown:ignore unflushedclose <reason>` on the Close's line or the line above. A directive without a reason is reported and suppresses nothing.",
 	NotReport: "- a Flush (or a write that goes straight to the conn after the buffered one, such as `textproto.Writer.PrintfLine`) between the last buffered write and the Close;\n- the path on which a write or Flush failed;\n- a conn that escapes (returned, stored, sent, passed to unknown code);\n- a buffered writer that is not over a connection.",
 	Evidence:  "[the ground truth](../ground-truth.md), experiment 10. Reproduced by `passes/unflushedclose/socket_test.go` on a real peer on 127.0.0.1.",

@@ -54,8 +54,11 @@ func report(p *lint.Pass, close, write *connflow.Event) {
 	p.Report(d)
 }
 
-// flushFix inserts W.Flush() before the Close, where W is the writer of
-// the unflushed write, when W is a variable in scope at the Close.
+// flushFix inserts `_ = W.Flush()` before the Close, where W is the
+// writer of the unflushed write, when W is a variable in scope at the
+// Close. The error is discarded explicitly, as errcheck accepts: the
+// buffered writes before it discarded theirs, and a Flush that fails has
+// lost the bytes whatever the caller does.
 func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix, bool) {
 	wci, ok := write.Instr.(ssa.CallInstruction)
 	if !ok || write.Operand < 0 {
@@ -80,11 +83,11 @@ func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix
 	msg := "Flush " + w.Name + " before Close"
 	if site.Defer != nil {
 		return analysis.SuggestedFix{Message: msg, TextEdits: []analysis.TextEdit{
-			fix.DeferWith(p, site, []string{w.Name + ".Flush()"}),
+			fix.DeferWith(p, site, []string{"_ = " + w.Name + ".Flush()"}),
 		}}, true
 	}
 	return analysis.SuggestedFix{
 		Message:   msg,
-		TextEdits: fix.InsertBefore(p, site.Stmt, []string{w.Name + ".Flush()"}, nil),
+		TextEdits: fix.InsertBefore(p, site.Stmt, []string{"_ = " + w.Name + ".Flush()"}, nil),
 	}, true
 }

@@ -44,6 +44,8 @@ func verdict(p connflow.Path, framed bool) *connflow.Event {
 		return nil
 	case connflow.SameCall(h[lr], p.At):
 		return nil
+	case lint.Abortive(h):
+		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
 	}
 	return h[lr]
 }
@@ -72,8 +74,9 @@ func report(p *lint.Pass, close, read *connflow.Event, closeRead bool) {
 	}
 	d := analysis.Diagnostic{Pos: close.Pos, Message: msg}
 	if site, ok := fix.SiteOf(p, close); ok {
-		d.SuggestedFixes = []analysis.SuggestedFix{fix.GracefulClose(p, site, fix.Graceful{Drain: true},
-			"Drain under a deadline, then Close")}
+		if f, ok := fix.GracefulClose(p, site, fix.Graceful{Drain: true}, "Drain under a deadline, then Close"); ok {
+			d.SuggestedFixes = []analysis.SuggestedFix{f}
+		}
 	}
 	p.Report(d)
 }

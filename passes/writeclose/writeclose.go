@@ -38,7 +38,7 @@ func verdict(p connflow.Path) *connflow.Event {
 		return nil // the write failed, or Close does not end the conn
 	case h.After(lw, connflow.Close):
 		return nil // already closed: this Close does nothing (the first one is judged)
-	case abortive(h):
+	case lint.Abortive(h):
 		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
 	case h.After(lw, connflow.NoHalf):
 		return nil // the conn cannot be half-closed: without a FIN the peer need not finish, so no drain can be asked
@@ -82,20 +82,10 @@ func goroutineVerdict(p connflow.Path) *connflow.Event {
 			return nil
 		}
 	}
-	if abortive(h) {
+	if lint.Abortive(h) {
 		return nil
 	}
 	return h[lw]
-}
-
-// abortive reports whether the path set SO_LINGER to {on, 0}.
-func abortive(h connflow.History) bool {
-	for _, e := range h {
-		if e.Kind == connflow.Linger && e.Linger.Known && e.Linger.On && e.Linger.Secs == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // halfClosed reports whether the finding's path half-closed the conn
@@ -187,12 +177,15 @@ func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClo
 			"and the peer may lose what was written; CloseWrite, read to EOF under a deadline, then Close", what, line, missing),
 	}
 	if site, ok := fix.SiteOf(p, close); ok {
-		g := fix.Graceful{CloseWrite: !halfClosed, Drain: !c.ConcurrentRead, Helper: helper}
+		readers := c.ReadConcurrentlyBefore(close)
+		g := fix.Graceful{CloseWrite: !halfClosed, Drain: !readers, Helper: helper}
 		msg := "Half-close, drain under a deadline, then Close"
-		if c.ConcurrentRead {
+		if readers {
 			msg = "Half-close before Close (another goroutine reads this conn, so no drain here)"
 		}
-		d.SuggestedFixes = []analysis.SuggestedFix{fix.GracefulClose(p, site, g, msg)}
+		if f, ok := fix.GracefulClose(p, site, g, msg); ok {
+			d.SuggestedFixes = []analysis.SuggestedFix{f}
+		}
 	}
 	p.Report(d)
 }

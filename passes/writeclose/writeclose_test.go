@@ -1,8 +1,11 @@
 package writeclose_test
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/teardownlint/teardown/internal/linttest"
@@ -60,4 +63,59 @@ func TestWrappers(t *testing.T) {
 // teardown.
 func TestNotTCP(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "notcp")
+}
+
+// TestNotThisConn: a variable that holds the conn on some paths and
+// another value on others is judged only on the conn's paths.
+func TestNotThisConn(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "notthisconn")
+}
+
+// TestHelper: with -writeclose.helper the fix calls the helper in place
+// of the Close, importing its package or naming it as the file already
+// does, and is withheld wherever it could not build or would not close.
+func TestHelper(t *testing.T) {
+	helper := func(h string) *analysis.Analyzer {
+		a := writeclose.New(connflow.Analyzer)
+		if err := a.Flags.Set("helper", h); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	// Usable: the goldens have the helper calls (none in shadowed).
+	linttest.Run(t, helper("gracefulx.Close"), "helperfix")
+	linttest.Run(t, helper("selfhelp.CloseGracefully"), "selfhelp")
+
+	// Unusable: the same findings, no fix.
+	for _, tc := range []struct{ helper, pkg string }{
+		{"garbage", "helperfix"},
+		{"", "helperfix"}, // the default: the inline sequence
+		{"gracefulx.NoError", "helperfix"},
+		{"gracefulx.Generic", "helperfix"},
+		{"gracefulx.Timeout", "helperfix"},
+		{"gracefulx.Limit", "helperfix"},
+		{"gracefulx.Missing", "helperfix"},
+		{"fmt.Println", "helperfix"},
+		{"gracefulx.Close", "helperfar"},
+		{"gracefulx.TCP", "helperfix"}, // other.go's *net.TCPConn would fit; the rest not
+	} {
+		results := analysistest.Run(t, analysistest.TestData(), helper(tc.helper), tc.pkg)
+		for _, r := range results {
+			for _, d := range r.Diagnostics {
+				posn := r.Pass.Fset.Position(d.Pos)
+				for _, f := range d.SuggestedFixes {
+					calls := strings.Contains(f.Message, "-writeclose.helper")
+					okTCP := tc.helper == "gracefulx.TCP" && filepath.Base(posn.Filename) == "other.go"
+					switch {
+					case tc.helper == "":
+						if calls {
+							t.Errorf("no helper: %s: the fix %q calls one", posn, f.Message)
+						}
+					case calls != okTCP || !calls && tc.helper != "":
+						t.Errorf("-writeclose.helper=%s: %s: fix %q", tc.helper, posn, f.Message)
+					}
+				}
+			}
+		}
+	}
 }

@@ -14,7 +14,7 @@
 //
 //	rule<TAB>module@version<TAB>relative/file.go:line<TAB>message
 //
-//	normalize report -findings CONFIG=FINDINGS... -triage TRIAGE [-subset] [-doc DOC -packages PACKAGES]
+//	normalize report -findings CONFIG=FINDINGS... -triage TRIAGE [-subset] [-doc DOC -packages PACKAGES -modules MODULES]
 //
 // joins the findings of one or more configurations (default, tests,
 // framed, tests-framed: see scripts/eval/run.sh) with their triage
@@ -345,6 +345,7 @@ func report() {
 	docFile := flag.String("doc", "", "document whose generated sections to rewrite")
 	subset := flag.Bool("subset", false, "the findings are not all configurations: verdicts without a finding are fine")
 	pkgFile := flag.String("packages", "", "the package list (packages.txt), for the modules section")
+	modFile := flag.String("modules", "", "scripts/eval/modules.txt: which configurations analyze each module (modules section)")
 	flag.Parse()
 
 	tri := map[string]verdict{}
@@ -454,7 +455,7 @@ func report() {
 			writeFramed(b, tri, [][2]*configFindings{{cfs[0], cfs[1]}, {cfs[2], cfs[3]}})
 		}},
 		{"modules", []string{"default", "tests", "tests-framed"}, func(b *strings.Builder, cfs []*configFindings) {
-			writeModules(b, tri, *pkgFile, cfs)
+			writeModules(b, tri, *pkgFile, *modFile, cfs)
 		}},
 		{"table", nil, func(b *strings.Builder, _ []*configFindings) { writeTable(b, tri, order) }},
 	}
@@ -643,10 +644,21 @@ func writeFramed(b *strings.Builder, tri map[string]verdict, pairs [][2]*configF
 }
 
 // writeModules counts the packages and the verdicts of each module in
-// the given configurations.
-func writeModules(b *strings.Builder, tri map[string]verdict, pkgFile string, cfs []*configFindings) {
+// the given configurations ("not run" where modules.txt leaves the
+// module to the default configuration), with a total.
+func writeModules(b *strings.Builder, tri map[string]verdict, pkgFile, modFile string, cfs []*configFindings) {
 	if pkgFile == "" {
 		check(fmt.Errorf("the modules section needs -packages"))
+	}
+	defaultOnly := map[string]bool{} // module@version
+	if modFile != "" {
+		data, err := os.ReadFile(modFile)
+		check(err)
+		for _, l := range strings.Split(string(data), "\n") {
+			if f := strings.Fields(l); len(f) >= 4 && !strings.HasPrefix(f[0], "#") && f[3] == "default" {
+				defaultOnly[f[0]+"@"+f[1]] = true
+			}
+		}
 	}
 	data, err := os.ReadFile(pkgFile)
 	check(err)
@@ -665,14 +677,23 @@ func writeModules(b *strings.Builder, tri map[string]verdict, pkgFile string, cf
 		fmt.Fprintf(b, " %s: findings | TP + accepted |", cf.name)
 	}
 	fmt.Fprintf(b, "\n|---|---|---:|%s\n", strings.Repeat("---:|---:|", len(cfs)))
+	totals := make([]tally, len(cfs))
+	npkgs, nmods := 0, make([]int, len(cfs))
 	for _, m := range mods {
 		path, ver, _ := strings.Cut(m, "@")
 		fmt.Fprintf(b, "| %s | %s | %d |", path, ver, npkg[m])
-		for _, cf := range cfs {
+		npkgs += npkg[m]
+		for i, cf := range cfs {
+			if cf.name != "default" && defaultOnly[m] {
+				fmt.Fprintf(b, " not run | – |")
+				continue
+			}
+			nmods[i]++
 			var t tally
 			for _, k := range cf.keys {
 				if v := tri[k]; v.mod == m {
 					t.add(v)
+					totals[i].add(v)
 				}
 			}
 			if t.n == 0 {
@@ -683,7 +704,11 @@ func writeModules(b *strings.Builder, tri map[string]verdict, pkgFile string, cf
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\n")
+	fmt.Fprintf(b, "| **all** | %d modules | %d |", len(mods), npkgs)
+	for i := range cfs {
+		fmt.Fprintf(b, " %d (%d modules) | %d |", totals[i].n, nmods[i], totals[i].tp+totals[i].acc)
+	}
+	b.WriteString("\n\n")
 }
 
 // writeTable lists every finding of every configuration once, with the

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # run.sh: measure teardown on real network code.
 #
-# Builds cmd/teardown, makes a scratch module outside the repository that
-# requires every module of scripts/eval/modules.txt at its pinned version,
-# runs `teardown -json` over every package of those modules, and writes
+# Builds cmd/teardown, makes scratch modules outside the repository (one
+# per group of scripts/eval/modules.txt) that require every module of the
+# group at its pinned version, runs `teardown -json` over every package of
+# those modules (one run per group), and writes
 # each finding as one line
 #
 #     rule<TAB>module@version<TAB>relative/file.go:line<TAB>message
@@ -15,6 +16,8 @@
 # Configurations (each has its findings file in testdata/eval):
 #   default        teardown's defaults: library code, _test.go files
 #                  neither analyzed nor reported          findings.txt (the baseline)
+#                  (every module; the other three only analyze the
+#                  modules whose configs column in modules.txt is "all")
 #   -tests         -connflow.tests: test files too        findings-tests.txt
 #   -framed        -unreadclose.framed                    findings-framed.txt
 #   -tests -framed both flags                             findings-tests-framed.txt
@@ -42,7 +45,10 @@
 #   -o FINDINGS  where to write the findings (not with -all or -check); the
 #                package list goes to packages.txt and analyzer errors to
 #                errors.txt (errors-CONFIG.txt) in the same directory
-#   -keep        reuse the scratch module's go.mod/go.sum (skip `go get`)
+#   -keep        reuse the scratch modules' go.mod/go.sum (skip `go get`)
+#   -setup       only build teardown and make the scratch modules, with
+#                each group's package list in GROUPDIR/pkgs.txt (for
+#                scripts/eval/truth.sh); writes nothing into the repository
 # Every run checks the findings against testdata/eval/triage.tsv and lists
 # the findings that have no verdict yet (and, with all four configurations
 # at hand, verdicts whose finding is gone); exit 1 if there are any.
@@ -71,6 +77,7 @@ checkmode=0
 keep=0
 report=0
 reportonly=0
+setup=0
 rev=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -83,6 +90,7 @@ while [ $# -gt 0 ]; do
 	-rev) rev=$2; shift 2 ;;
 	-o) out=$(realpath -m "$2"); shift 2 ;;
 	-keep) keep=1; shift ;;
+	-setup) setup=1; shift ;;
 	-notest) echo "run.sh: -notest is gone: the default configuration leaves test files out; -tests puts them in" >&2; exit 2 ;;
 	-h | -help | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -173,7 +181,7 @@ if [ $reportonly = 1 ]; then
 	build_normalize
 	mapfile -t args < <(report_args || true)
 	[ ${#args[@]} = 8 ] || exit 1
-	triage "${args[@]}" -doc "$repo/docs/evaluation.md" -packages "$evaldir/packages.txt" || { echo "run.sh: docs/evaluation.md was not updated" >&2; exit 1; }
+	triage "${args[@]}" -doc "$repo/docs/evaluation.md" -packages "$evaldir/packages.txt" -modules "$repo/scripts/eval/modules.txt" || { echo "run.sh: docs/evaluation.md was not updated" >&2; exit 1; }
 	echo "rewrote the generated sections of docs/evaluation.md"
 	exit 0
 fi
@@ -199,39 +207,62 @@ lap "build teardown"
 # From here on, packages are loaded for one fixed platform.
 export GOOS=linux GOARCH=amd64 CGO_ENABLED=0
 
-# 2. The scratch module, requiring every pinned module.
+# 2. One scratch module per group (modules.txt), each requiring every
+# pinned module of its group, so that conflicting requirements stay apart.
+groups=()
+declare -A gpins=() # group -> "m@v ..."
 mods=()
 pins=()
-while read -r m v _; do
+modconfigs=() # "all" or "default", parallel to mods
+modgroups=()
+while read -r m v g c _; do
 	case $m in '' | \#*) continue ;; esac
+	g=${g:-a} c=${c:-all}
+	case $c in all | default) ;; *) echo "run.sh: modules.txt: $m: configs must be all or default, not $c" >&2; exit 2 ;; esac
 	mods+=("$m")
 	pins+=("$m@$v")
-done <"$repo/scripts/eval/modules.txt"
-cd "$scratch"
-if [ $keep = 0 ] || [ ! -f go.mod ]; then
-	rm -f go.mod go.sum
-	printf 'module teardown-eval\n\ngo 1.26.0\n' >go.mod
-	go get "${pins[@]}" 2>"$scratch/get.log" || { cat "$scratch/get.log" >&2; exit 1; }
-	go mod download all
-fi
-go list -m -f '{{.Path}} {{.Version}} {{.Dir}}' all >"$scratch/mods.txt"
-# Minimal version selection must not have moved a pin (another module
-# requiring a newer version would): the triage is of the pinned code.
-bad=0
-for p in "${pins[@]}"; do
-	m=${p%@*} v=${p##*@}
-	got=$(awk -v m="$m" '$1 == m { print $2 }' "$scratch/mods.txt")
-	if [ "$got" != "$v" ]; then
-		echo "run.sh: $m is at ${got:-nothing}, not the pinned $v" >&2
-		bad=1
+	modconfigs+=("$c")
+	modgroups+=("$g")
+	if [ -z "${gpins[$g]+x}" ]; then
+		groups+=("$g")
+		gpins[$g]=
 	fi
+	gpins[$g]+=" $m@$v"
+done <"$repo/scripts/eval/modules.txt"
+: >"$scratch/mods.txt"
+bad=0
+for g in "${groups[@]}"; do
+	gdir=$scratch/group-$g
+	mkdir -p "$gdir"
+	# shellcheck disable=SC2086 # the pins are words
+	set -- ${gpins[$g]}
+	if [ $keep = 0 ] || [ ! -f "$gdir/go.mod" ]; then
+		rm -f "$gdir/go.mod" "$gdir/go.sum"
+		printf 'module teardown-eval\n\ngo 1.26.0\n' >"$gdir/go.mod"
+		(cd "$gdir" && go get "$@" 2>"$gdir/get.log") || { cat "$gdir/get.log" >&2; exit 1; }
+		(cd "$gdir" && go mod download all)
+	fi
+	(cd "$gdir" && go list -m -f '{{.Path}} {{.Version}} {{.Dir}}' all) >"$gdir/mods.txt"
+	cat "$gdir/mods.txt" >>"$scratch/mods.txt"
+	# Minimal version selection must not have moved a pin (another module
+	# requiring a newer version would): the triage is of the pinned code.
+	for p in "$@"; do
+		m=${p%@*} v=${p##*@}
+		got=$(awk -v m="$m" '$1 == m { print $2 }' "$gdir/mods.txt")
+		if [ "$got" != "$v" ]; then
+			echo "run.sh: $m is at ${got:-nothing} in group $g, not the pinned $v" >&2
+			bad=1
+		fi
+	done
 done
 [ $bad = 0 ] || exit 1
-lap "scratch module + download"
+lap "scratch modules + download"
 
 # Where this run writes: testdata/eval, or a temporary directory (-check).
 outdir=$evaldir
-if [ $checkmode = 1 ]; then
+if [ $setup = 1 ]; then
+	outdir=$scratch
+elif [ $checkmode = 1 ]; then
 	outdir=$(mktemp -d "${TMPDIR:-/tmp}/teardown-check.XXXXXX")
 	trap 'rm -rf "$outdir"' EXIT
 elif [ -n "$out" ]; then
@@ -241,42 +272,71 @@ mkdir -p "$outdir"
 
 # 3. The packages of each module (only those of the module itself: a
 # pattern like M/... also matches nested modules), with load errors.
-patterns=()
-for m in "${mods[@]}"; do patterns+=("$m/..."); done
-go list -e -json=ImportPath,Module,Error,DepsErrors "${patterns[@]}" 2>"$scratch/list.log" |
-	"$scratch/bin/normalize" packages -pins "${pins[*]}" >"$outdir/packages.txt"
-pkgs=()
-while IFS=$'\t' read -r _ p _; do pkgs+=("$p"); done <"$outdir/packages.txt"
+: >"$scratch/packages.tmp"
+for g in "${groups[@]}"; do
+	patterns=()
+	for i in "${!mods[@]}"; do
+		[ "${modgroups[$i]}" = "$g" ] && patterns+=("${mods[$i]}/...")
+	done
+	(cd "$scratch/group-$g" && go list -e -json=ImportPath,Module,Error,DepsErrors "${patterns[@]}" 2>"$scratch/group-$g/list.log") |
+		"$scratch/bin/normalize" packages -pins "${pins[*]}" >>"$scratch/packages.tmp"
+done
+LC_ALL=C sort "$scratch/packages.tmp" >"$outdir/packages.txt"
+rm -f "$scratch/packages.tmp"
+npkgs=$(wc -l <"$outdir/packages.txt")
 nfail=$(grep -c $'\tload error: ' "$outdir/packages.txt" || true)
-echo "  ${#pkgs[@]} packages in ${#mods[@]} modules, $nfail failed to load (see $outdir/packages.txt)"
+echo "  $npkgs packages in ${#mods[@]} modules (${#groups[@]} groups), $nfail failed to load (see $outdir/packages.txt)"
 lap "list packages"
 
-# 4. teardown over all of them in one run per configuration: the standard
-# library and the shared dependencies are analyzed once. -json exits 0
-# with findings.
+# group_pkgs GROUP CONFIG: the packages of GROUP's modules that CONFIG
+# analyzes, one a line.
+group_pkgs() {
+	local i
+	for i in "${!mods[@]}"; do
+		[ "${modgroups[$i]}" = "$1" ] || continue
+		[ "$2" = default ] || [ "${modconfigs[$i]}" = all ] || continue
+		awk -F'\t' -v mv="${pins[$i]}" '$1 == mv { print $2 }' "$outdir/packages.txt"
+	done
+}
+
+if [ $setup = 1 ]; then
+	for g in "${groups[@]}"; do group_pkgs "$g" default >"$scratch/group-$g/pkgs.txt"; done
+	echo "run.sh -setup: scratch modules ready in $scratch/group-*"
+	exit 0
+fi
+
+# 4. teardown over all of them in one run per configuration and group:
+# the standard library and the shared dependencies are analyzed once per
+# group. -json exits 0 with findings.
 # run_config NAME FILE FLAGS...: analyze, normalize, write FILE.
 run_config() {
-	local name=$1 file=$2 errs rc
+	local name=$1 file=$2 errs rc g pkgs
 	shift 2
 	case $name in
 	default) errs=$outdir/errors.txt ;;
 	*) errs=$outdir/errors-$name.txt ;;
 	esac
-	echo "configuration $name: teardown -json $* ${extra[*]}"
-	phase=$(date +%s.%N)
-	set +e
-	"$scratch/bin/teardown" -json "$@" "${extra[@]}" "${pkgs[@]}" >"$scratch/teardown.json" 2>"$scratch/teardown.stderr"
-	rc=$?
-	set -e
-	lap "teardown -json"
-	if [ ! -s "$scratch/teardown.json" ]; then
-		echo "run.sh: teardown printed no JSON (exit $rc):" >&2
-		cat "$scratch/teardown.stderr" >&2
-		return 1
-	fi
-	if grep -q 'internal error' "$scratch/teardown.stderr" "$scratch/teardown.json"; then
-		echo "run.sh: INTERNAL ERROR in teardown, see $errs and $scratch/teardown.stderr" >&2
-	fi
+	: >"$scratch/teardown.json"
+	for g in "${groups[@]}"; do
+		mapfile -t pkgs < <(group_pkgs "$g" "$name")
+		[ ${#pkgs[@]} -gt 0 ] || continue
+		echo "configuration $name, group $g (${#pkgs[@]} packages): teardown -json $* ${extra[*]}"
+		phase=$(date +%s.%N)
+		set +e
+		(cd "$scratch/group-$g" && "$scratch/bin/teardown" -json "$@" "${extra[@]}" "${pkgs[@]}") >"$scratch/teardown-$g.json" 2>"$scratch/teardown-$g.stderr"
+		rc=$?
+		set -e
+		lap "teardown -json"
+		if [ ! -s "$scratch/teardown-$g.json" ]; then
+			echo "run.sh: teardown printed no JSON (exit $rc):" >&2
+			cat "$scratch/teardown-$g.stderr" >&2
+			return 1
+		fi
+		if grep -q 'internal error' "$scratch/teardown-$g.stderr" "$scratch/teardown-$g.json"; then
+			echo "run.sh: INTERNAL ERROR in teardown, see $errs and $scratch/teardown-$g.stderr" >&2
+		fi
+		cat "$scratch/teardown-$g.json" >>"$scratch/teardown.json"
+	done
 	# 5. Normalize, deduplicate and sort.
 	echo "findings per rule:"
 	"$scratch/bin/normalize" findings \
@@ -350,7 +410,7 @@ if [ ${#args[@]} != 8 ]; then
 	exit 0
 fi
 doc=()
-[ $report = 1 ] && doc=(-doc "$repo/docs/evaluation.md" -packages "$evaldir/packages.txt")
+[ $report = 1 ] && doc=(-doc "$repo/docs/evaluation.md" -packages "$evaldir/packages.txt" -modules "$repo/scripts/eval/modules.txt")
 if triage "${args[@]}" "${doc[@]}"; then
 	[ $report = 1 ] && echo "rewrote the generated sections of docs/evaluation.md"
 	exit 0

@@ -25,8 +25,9 @@ gcl_setup_go() {
 
 # gcl_source_hash: a short hash of what goes into the plugin: the non-test
 # Go files of every package of this module that the analyzer package
-# links, go.mod, go.sum, the golangci-lint version, the Go version and
-# build.sh (which writes the wrapper's main).
+# links, go.mod, go.sum, the golangci-lint version, the Go version,
+# build.sh (which writes the wrapper's main) and custom.sh (whose binary
+# test.sh keeps beside build.sh's).
 gcl_source_hash() {
 	local files
 	files=$(cd "$repo" && go list -deps \
@@ -36,7 +37,7 @@ gcl_source_hash() {
 		echo "$GCL_VERSION $(go env GOVERSION)"
 		cd "$repo" || exit 1
 		grep "^$repo/" <<<"$files" | sed "s|^$repo/||" | LC_ALL=C sort |
-			xargs sha256sum -- go.mod go.sum scripts/golangci/build.sh
+			xargs sha256sum -- go.mod go.sum scripts/golangci/build.sh scripts/golangci/custom.sh
 	} | sha256sum | cut -c1-12
 }
 

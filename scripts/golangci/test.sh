@@ -22,6 +22,21 @@
 #     a re-run reports nothing on the fixed lines, except the writeclose
 #     finding that unflushedclose's Flush exposes, which a second --fix
 #     fixes.
+#  6. golangci-lint's defaults hide findings: with errcheck enabled and no
+#     issues settings, teardown findings that share a line with an errcheck
+#     finding are dropped (uniq-by-line) or capped (max-same-issues); with
+#     the settings docs/integrations.md shows, all of them are printed;
+#  7. the fixes satisfy errcheck: after the two --fix runs, errcheck
+#     reports no function the original code did not already leave
+#     unchecked (the inserted CloseWrite, SetReadDeadline, io.Copy and
+#     Flush discard their errors explicitly).
+#
+#  0. (first) the .custom-gcl.yml route: scripts/golangci/custom.sh runs
+#     `golangci-lint custom` (with the binary above) on a .custom-gcl.yml
+#     whose plugin has `path:` this checkout, cloning golangci-lint from a
+#     local git repository made from its module zip (no github.com); the
+#     binary it builds must verify the configuration and report exactly
+#     the findings of check 1;
 #
 # Environment: TEARDOWN_GCL_BIN (use this binary, build nothing),
 # TEARDOWN_GCL_REBUILD=1 (build even if a binary for these sources exists),
@@ -55,16 +70,24 @@ trap 'rm -rf "$work"' EXIT
 # Our own golangci-lint cache: nothing replayed from earlier runs.
 export GOLANGCI_LINT_CACHE=$work/lint-cache
 
-# config NAME SETTINGS-YAML: writes $work/NAME.yml, a v2 configuration that
-# enables only teardown, with SETTINGS-YAML (indented by the caller) as
-# linters.settings.custom.teardown.settings.
+# config NAME SETTINGS-YAML [LINTERS [ISSUES-YAML]]: writes $work/NAME.yml, a
+# v2 configuration that enables LINTERS (a YAML flow list; default
+# [teardown]), with SETTINGS-YAML (indented by the caller) as
+# linters.settings.custom.teardown.settings and ISSUES-YAML as its issues
+# section (default: the settings that keep every finding visible, which
+# docs/integrations.md shows; "none" for golangci-lint's defaults).
+visible="issues:
+  max-issues-per-linter: 0
+  max-same-issues: 0
+  uniq-by-line: false"
 config() {
+	local issues=${4:-$visible}
+	[ "$issues" = none ] && issues=""
 	cat >"$work/$1.yml" <<EOF
 version: "2"
 linters:
   default: none
-  enable:
-    - teardown
+  enable: ${3:-[teardown]}
   settings:
     custom:
       teardown:
@@ -73,9 +96,7 @@ linters:
         original-url: https://github.com/teardownlint/teardown
         settings:
 $2
-issues:
-  max-issues-per-linter: 0
-  max-same-issues: 0
+$issues
 output:
   formats:
     text:
@@ -175,6 +196,29 @@ grep -qi '^teardown' "$work/linters.out" || die "'golangci-lint linters' does no
 echo "ok: the configuration verifies; linters lists: $(grep -i '^teardown' "$work/linters.out")"
 
 echo
+echo "=== 0. the .custom-gcl.yml route: golangci-lint custom with path: this checkout, offline (custom.sh)"
+# custom.sh runs `golangci-lint custom` with the binary above; its result
+# is kept next to it (same source hash) unless TEARDOWN_GCL_BIN was given.
+if [ -n "${TEARDOWN_GCL_BIN:-}" ]; then
+	custom=$work/custom-gcl
+else
+	custom=$bin-custom
+fi
+if [ -x "$custom" ] && [ -z "${TEARDOWN_GCL_REBUILD:-}" ]; then
+	echo "test.sh: reusing $custom (built by custom.sh from the same sources)"
+else
+	"$here/custom.sh" -gcl "$bin" -o "$custom" || die "custom.sh (golangci-lint custom with .custom-gcl.yml) failed"
+fi
+"$custom" config verify --config "$work/base.yml" || die "the custom-gcl binary rejects the documented configuration"
+fresh "$work/custom"
+build_bin=$bin
+bin=$custom
+lint base.custom "$work/custom"
+expect base.custom 1 "${base[@]}"
+bin=$build_bin
+echo "ok: golangci-lint custom (.custom-gcl.yml, path: $repo) built a binary that reports exactly the expected findings"
+
+echo
 echo "=== 1. the expected findings (default settings)"
 fresh "$work/mod"
 lint base "$work/mod"
@@ -233,7 +277,7 @@ done
 for f in client.go conn_test.go doc.go stale.go suppressed.go; do
 	cmp -s "$repo/testdata/golangci/$f" "$work/fix/$f" || die "--fix changed $f, which has no fixable finding"
 done
-[ "$(sed -n 16p "$work/fix/buffered.go" | tr -d '\t ')" = "w.Flush()" ] || die "--fix did not insert w.Flush() at buffered.go:16"
+[ "$(sed -n 16p "$work/fix/buffered.go" | tr -d '\t ')" = "_=w.Flush()" ] || die "--fix did not insert _ = w.Flush() at buffered.go:16"
 [ "$(sed -n 17p "$work/fix/buffered.go" | tr -d '\t ')" = "c.Close()" ] || die "--fix: buffered.go:17 is not the Close"
 grep -q 'cw.CloseWrite()' "$work/fix/server.go" || die "--fix did not add a CloseWrite to server.go"
 grep -q 'io.Copy(io.Discard, io.LimitReader(c, 256<<10))' "$work/fix/server.go" || die "--fix did not add the bounded drain to server.go"
@@ -254,6 +298,31 @@ expect base.refix2 1 "stale.go:8${T}$st_msg"
 grep -q 'cw.CloseWrite()' "$work/fix/buffered.go" || die "the second --fix did not add a CloseWrite to buffered.go"
 (cd "$work/fix" && go build ./... && [ -z "$(gofmt -l .)" ]) || die "the twice-fixed module does not build or is not gofmt-ed"
 echo "ok: after a second --fix only stale.go:8 (a directive, no fix) is left; the module builds"
+
+echo
+echo "=== 6. golangci-lint's defaults hide findings; the documented issues settings keep them"
+config defaults "" "[teardown, errcheck]" none
+config visible "" "[teardown, errcheck]"
+lint defaults "$work/mod"
+shown=$(findings defaults | grep -c . || true)
+[ "$shown" -lt ${#base[@]} ] || die "with golangci-lint's defaults all ${#base[@]} teardown findings were shown: the documented warning is stale"
+lint visible "$work/mod"
+expect visible 1 "${base[@]}"
+echo "ok: with errcheck and golangci-lint's default issues settings $shown of ${#base[@]} teardown findings are shown; with max-issues-per-linter: 0, max-same-issues: 0, uniq-by-line: false all ${#base[@]}"
+
+echo
+echo "=== 7. the fixes satisfy errcheck"
+config errcheck "" "[errcheck]"
+# unchecked NAME: the functions errcheck reports in run NAME, sorted, unique.
+unchecked() {
+	sed -n 's/.*Error return value of `\(.*\)` is not checked (errcheck)$/\1/p' "$work/$1.out" | LC_ALL=C sort -u
+}
+lint errcheck.before "$work/mod"
+lint errcheck.after "$work/fix"
+[ -n "$(unchecked errcheck.before)" ] || die "errcheck reported nothing on testdata/golangci: the comparison would prove nothing"
+new=$(LC_ALL=C comm -13 <(unchecked errcheck.before) <(unchecked errcheck.after))
+[ -z "$new" ] || die "after --fix errcheck reports calls the original code did not leave unchecked: $new"
+echo "ok: after --fix errcheck reports only what the original code left unchecked: $(unchecked errcheck.after | tr '\n' ' ')"
 
 echo
 echo "test.sh: ok: all checks passed in $((SECONDS - start)) s"

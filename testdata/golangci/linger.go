@@ -2,8 +2,8 @@ package golangcitest
 
 import "net"
 
-// abort sets SO_LINGER {1, 0} without a //teardown:abort reason: lingerzero.
-func abort(c *net.TCPConn) {
+// hangup sets SO_LINGER {1, 0} with no reason given: lingerzero removes it.
+func hangup(c *net.TCPConn) {
 	c.SetLinger(0)
 	c.Close()
 }

@@ -6,9 +6,9 @@ module teardownbench/floors
 
 go 1.26.0
 
-require golang.org/x/tools v0.52.0
+require golang.org/x/tools v0.53.0
 
 require (
-	golang.org/x/mod v0.42.0 // indirect
-	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/mod v0.43.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
 )

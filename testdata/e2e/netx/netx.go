@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// Abort resets the connection instead of closing it.
-func Abort(c *net.TCPConn) error {
+// Hangup sets SO_LINGER {1, 0} with no reason given: the fix removes it.
+func Hangup(c *net.TCPConn) error {
 	c.SetLinger(0)
 	return c.Close()
 }

@@ -16,14 +16,16 @@ func WriteAll(w io.Writer, b []byte) error { // want WriteAll:`effects\(0:w\)`
 	return err
 }
 
-func WriteChecked(c net.Conn, b []byte) error { // want WriteChecked:`effects\(0:w\|wx\)`
+// WriteChecked's paths carry what it returns: a non-nil error after a
+// failed write ('+'), nil after a write that succeeded ('-').
+func WriteChecked(c net.Conn, b []byte) error { // want WriteChecked:`effects\(0:\+wx\|-w\)`
 	if _, err := c.Write(b); err != nil {
 		return err
 	}
 	return nil
 }
 
-func Graceful(c net.Conn) error { // want Graceful:`effects\(0:hec\|hx\)`
+func Graceful(c net.Conn) error { // want Graceful:`effects\(0:\+hx\|hec\)`
 	if err := c.(*net.TCPConn).CloseWrite(); err != nil {
 		return err
 	}

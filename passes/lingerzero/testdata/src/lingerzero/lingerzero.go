@@ -100,14 +100,14 @@ func inGoroutine(c *net.TCPConn) {
 // Close does), but lingerzero judges SetLinger at the call, whatever the
 // receiver: in SSA the call is an invoke of the constraint's method, like
 // a call through an interface. The fix is the same as for a conn.
-func abortAny[T interface{ SetLinger(int) error }](c T) error {
+func zeroAny[T interface{ SetLinger(int) error }](c T) error {
 	return c.SetLinger(0) // want `SetLinger\(0\)`
 }
 
 // The same with a named constraint.
 type lingerer interface{ SetLinger(int) error }
 
-func abortNamed[T lingerer](c T) {
+func zeroNamed[T lingerer](c T) {
 	c.SetLinger(0) // want `SetLinger\(0\)`
 }
 
@@ -149,7 +149,7 @@ func underTLS(tc *tls.Conn) {
 
 // A directive without a reason is malformed: it justifies nothing (and
 // the directives analyzer reports it).
-func malformedAbort(c *net.TCPConn) {
+func malformedJustification(c *net.TCPConn) {
 	//teardown:abort
 	c.SetLinger(0) // want `SetLinger\(0\)`
 }
@@ -207,7 +207,7 @@ func commentRestates(c *net.TCPConn) {
 	c.SetLinger(0) // want `SetLinger\(0\)`
 }
 
-func commentForceRST(c *net.TCPConn) {
+func commentForceOnly(c *net.TCPConn) {
 	// force RST
 	c.SetLinger(0) // want `SetLinger\(0\)`
 }
@@ -293,3 +293,53 @@ func closureJustified(c *net.TCPConn) {
 }
 
 func tlsClose(tc *tls.Conn) { tc.Close() }
+
+// ---- deliberate resets: the fix keeps the call and states why ----
+
+type ResetToxic struct{}
+
+// The shape of a fault-injection proxy's "reset peer" mode.
+func deliberateBranch(c *net.TCPConn, t any) {
+	if _, ok := t.(*ResetToxic); ok {
+		if err := c.SetLinger(0); err != nil { // want `SetLinger\(0\) makes Close an abort`
+			return
+		}
+	}
+	c.Close()
+}
+
+func deliberateCase(c *net.TCPConn, mode string) {
+	switch mode {
+	case "reset_peer":
+		c.SetLinger(0) // want `SetLinger\(0\) makes Close an abort`
+	}
+	c.Close()
+}
+
+func (t *ResetToxic) pipe(c *net.TCPConn) {
+	c.SetLinger(0) // want `SetLinger\(0\) makes Close an abort`
+	c.Close()
+}
+
+func resetPeer(c *net.TCPConn) {
+	c.SetLinger(0) // want `SetLinger\(0\) makes Close an abort`
+	c.Close()
+}
+
+// A test server that resets so that its client sees ECONNRESET.
+func serveThenDial(ln net.Listener, dial func() error) bool {
+	go func() {
+		c, _ := ln.Accept()
+		c.(*net.TCPConn).SetLinger(0) // want `SetLinger\(0\) makes Close an abort`
+		c.Close()
+	}()
+	return dial() == syscall.ECONNRESET
+}
+
+// Not evidence: "preset" is no reset word; the call is removed.
+func presetBranch(c *net.TCPConn, preset bool) {
+	if preset {
+		c.SetLinger(0) // want `SetLinger\(0\) makes Close an abort`
+	}
+	c.Close()
+}

@@ -86,3 +86,20 @@ func noConn(w io.Writer) {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("x")
 }
+
+// ---- reported without a fix (docs/rules/unflushedclose.md: when no fix is offered) ----
+
+// The writer is a call result, not a variable: nothing to name in a Flush.
+func callResult(c net.Conn) {
+	bufio.NewWriter(c).WriteString("x")
+	c.Close() // want `conn is closed while a buffered write \(line 94\) is unflushed`
+}
+
+// The writer's variable is not in scope at the Close.
+func outOfScope(c net.Conn, ok bool) {
+	if ok {
+		w := bufio.NewWriter(c)
+		w.WriteString("x")
+	}
+	c.Close() // want `conn is closed while a buffered write \(line 102\) is unflushed`
+}

@@ -224,3 +224,13 @@ func pipe() {
 	a.Read(buf)
 	a.Close()
 }
+
+// SetLinger(0) on the path: the Close is an abort on purpose, whatever
+// was left unread (lingerzero judges the setting).
+func abortAfterRead(c *net.TCPConn) {
+	buf := make([]byte, 4)
+	c.Read(buf)
+	//teardown:abort the peer must see the reset
+	c.SetLinger(0)
+	c.Close()
+}

@@ -1,0 +1,3 @@
+module example.com/resetproxy
+
+go 1.26
