@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/teardownlint/teardown/internal/directive"
 )
 
 // This file is the analyzer: its configuration, and the order in which a
@@ -65,7 +67,7 @@ func newAnalyzer(c *Config) *analysis.Analyzer {
 		URL:        "https://github.com/teardownlint/teardown/blob/main/docs/design.md",
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 		ResultType: reflect.TypeFor[*Result](),
-		FactTypes:  []analysis.Fact{new(Summary), new(InMemory)},
+		FactTypes:  []analysis.Fact{new(Summary), new(InMemory), new(Signals), new(LingerParams)},
 	}
 	a.Flags.IntVar(&c.MaxBlocks, "maxblocks", c.MaxBlocks,
 		"skip (and report) functions with more basic blocks than this; 0 means no limit")
@@ -118,7 +120,9 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 	}()
 	funcs := buildSSA(pass, sel, cfg.MaxShare)
 	ps.findProducers(funcs)
-	ps.refineParams(funcs)
+	called := calledOnly(pass, sel.decls)
+	ps.refineParams(funcs, called)
+	ps.aliases = aliasedParams(funcs, called)
 	for _, fn := range funcs {
 		current = fn
 		if m := ps.model(fn); m != nil && len(m.Conns) > 0 {
@@ -127,6 +131,7 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 		ps.collectLingers(fn)
 	}
 	current = nil
+	ps.lingerCalls(funcs)
 	ps.overflowNotes()
 	ps.reportBudget()
 	ps.exportFacts(funcs)
@@ -135,8 +140,10 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 
 // exportFacts exports the facts of the package's named functions, in
 // source order: a Summary for each function with a conn-like parameter
-// that says something about one, and an InMemory fact for each in-memory
-// producer.
+// that says something about one, an InMemory fact for each in-memory
+// producer, and a Signals fact for each function that signals one of its
+// parameters on every path, and a LingerParams fact for each function
+// whose parameter reaches a linger setting.
 func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 	for _, fn := range funcs {
 		obj, ok := fn.Object().(*types.Func)
@@ -153,6 +160,8 @@ func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 		if r := ps.producedResults(fn); len(r) > 0 {
 			ps.pass.ExportObjectFact(obj, &InMemory{Results: r})
 		}
+		ps.exportSignals(fn, obj)
+		ps.exportLingerParams(fn, obj)
 	}
 }
 
@@ -177,6 +186,19 @@ type pkgState struct {
 	// refined are the io parameters every call passes a stream conn to
 	// (refine.go).
 	refined map[*ssa.Function]map[int]types.Type
+	// slotStores are the values the package stores into collections,
+	// by slot (collections.go).
+	slotStores map[heapSlot][]ssa.Value
+	// signalsOf memoizes the functions' signals (signals.go).
+	signalsOf map[*ssa.Function]*Signals
+	// aliases are, per function, the parameters every caller passes as
+	// one conn (aliases.go).
+	aliases map[*ssa.Function][]int
+	// lingerParams are the functions' parameters that reach a linger
+	// setting, and directives the package's //teardown: directives
+	// (lingercalls.go).
+	lingerParams map[*ssa.Function][]LingerParam
+	directives   []*directive.Directive
 }
 
 // newPkgState returns the empty state of modelling pass's package.
@@ -189,6 +211,7 @@ func newPkgState(pass *analysis.Pass, cfg *Config) *pkgState {
 		summaries: map[*ssa.Function]*Summary{},
 		result:    &Result{Config: cfg},
 		sameConn:  map[*ssa.Function][]int{},
+		signalsOf: map[*ssa.Function]*Signals{},
 	}
 }
 

@@ -83,6 +83,7 @@ func (b *funcBuilder) build() *Func {
 	b.makeVirtualConns()
 	b.dropEdges()
 	b.resets()
+	b.goStarts()
 	b.eventsAndEscapes()
 	b.joins()
 	for _, c := range b.f.Conns {

@@ -1,6 +1,7 @@
 package connflow
 
 import (
+	"go/token"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
@@ -35,6 +36,7 @@ type use struct {
 	onFalse    Kind      // what a false bool result means (Scanner.Scan)
 	linger     LingerValue
 	escape     string // if set, the conn escapes for this reason (a closure that cannot be analyzed)
+	prefix     bool   // a read of a bounded prefix (Event.Prefix)
 }
 
 // A decision is what a call does: its uses, in the order their events are
@@ -57,7 +59,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 	call := instr.Common()
 	s := callSite{instr: instr, ops: operands(call)}
 	mc, _ := call.Value.(*ssa.MakeClosure)
-	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) && !slices.ContainsFunc(s.ops, b.isObject) {
+	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) && !slices.ContainsFunc(s.ops, b.isObject) && !launchesClosure(call) {
 		return
 	}
 	d := b.decide(s, mc)
@@ -106,6 +108,12 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 		if effs, ok := methodEffects(call.Value.Type(), call.Method.Name()); ok {
 			return catalogued(s, mode, effs, false, 0)
 		}
+		if effs, ok := halfCloseMethods[call.Method.Name()]; ok && b.tracked(call.Value) {
+			// A conn viewed through an interface of its own
+			// (`type closeWriter interface{ CloseWrite() error }`):
+			// its half-close is the conn's.
+			return catalogued(s, mode, effs, false, 0)
+		}
 		return decision{}
 	}
 	if mc != nil {
@@ -138,6 +146,18 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	return b.summarized(s, mode, callee)
 }
 
+// launchesClosure reports whether call starts a closure made here in a
+// goroutine (WaitGroup.Go, errgroup.Group.Go): the conns it captures are
+// not among the call's operands.
+func launchesClosure(call *ssa.CallCommon) bool {
+	i, ok := goLaunchers[keyOf(call)]
+	if !ok || i >= len(call.Args) {
+		return false
+	}
+	_, ok = call.Args[i].(*ssa.MakeClosure)
+	return ok
+}
+
 // catalogued turns the catalogue's effects into uses. A write by a package
 // function (fmt.Fprintf) into a bufio.Writer is a buffered write; the
 // argument after the receiver of SetLinger is its linger value. The
@@ -156,6 +176,11 @@ func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral
 		}
 		if isFunc && k == Write && buffered(s.ops[e.operand]) {
 			k = BufWrite // fmt.Fprintf(bw, ...) fills bw's buffer
+		}
+		if isFunc && k == ReadEOF && boundedPrefix(s, e.operand) {
+			// io.ReadAll(io.LimitReader(c, 512)) keeps 512 bytes; where it
+			// fails, the read side has ended.
+			k, u.prefix, u.onErr = Read, true, ReadEOF
 		}
 		u.paths = [][]Kind{{k}}
 		d.uses = append(d.uses, u)
@@ -233,6 +258,43 @@ func buffered(v ssa.Value) bool {
 		}
 		return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
 	}
+}
+
+// boundedPrefix reports whether operand i of a package function that
+// reads its source to the end (io.ReadAll, io.Copy) is a reader limited
+// to a constant number of bytes, io.LimitReader(c, 512): the call keeps
+// a bounded prefix of what the peer sends. Copied into io.Discard it is a
+// bounded drain instead, and a limit that is not a constant is a frame
+// length the protocol announced (a websocket payload): both stay a read
+// to EOF of what was asked.
+func boundedPrefix(s callSite, i int) bool {
+	if i > 0 && isDiscard(s.ops[0]) {
+		return false
+	}
+	v := s.ops[i]
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeInterface:
+			v = x.X
+			continue
+		case *ssa.Call:
+			if keyOf(&x.Call) == [2]string{"io", "LimitReader"} && len(x.Call.Args) == 2 {
+				_, ok := constInt(x.Call.Args[1], 0)
+				return ok
+			}
+		}
+		return false
+	}
+}
+
+// isDiscard reports whether v is io.Discard.
+func isDiscard(v ssa.Value) bool {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		if g, ok := u.X.(*ssa.Global); ok {
+			return g.Name() == "Discard" && g.Pkg != nil && g.Pkg.Pkg.Path() == "io"
+		}
+	}
+	return false
 }
 
 // keyOf names the static callee of call (funcKey), or nothing for an

@@ -18,6 +18,20 @@ type Func struct {
 	Conns []*Conn
 
 	handsOn map[int]bool // object parameters handed to unknown code (objects.go)
+	// starts are the goroutines the function starts, by go statement,
+	// and startOrder the same in block order (goroutines.go).
+	starts     map[ssa.Instruction]*goStart
+	startOrder []*goStart
+	// aliases are the parameters every caller passes as one conn: the
+	// group (its first parameter) of each, -1 for none (aliases.go).
+	aliases []int
+}
+
+// aliased reports whether parameter i is in a group that every caller
+// passes as one conn, and is not its first: the first speaks for it in
+// the summary.
+func (f *Func) aliased(i int) bool {
+	return i < len(f.aliases) && f.aliases[i] >= 0 && f.aliases[i] != i
 }
 
 // Origin says where a connection value comes from.
@@ -147,22 +161,6 @@ func (c *Conn) EventsOf(k Kind) []*Event {
 	return out
 }
 
-// Joined reports whether, after h[i], the function waited for all the
-// goroutines that use c: a Wait, or at least as many channel receives as
-// there are such goroutines.
-func (c *Conn) Joined(h History, i int) bool {
-	n := 0
-	for _, e := range h[max(i+1, 0):] {
-		switch e.Kind {
-		case JoinAll:
-			return true
-		case Join:
-			n++
-		}
-	}
-	return c.Goroutines > 0 && n >= c.Goroutines
-}
-
 // ReadByOtherGoroutine reports whether a goroutine started by another go
 // statement reads the conn on the same paths as the go statement goStmt:
 // the two statements are in one block, or one dominates the other (a
@@ -196,11 +194,12 @@ func (c *Conn) InExchangeLoop(ev *Event) bool {
 }
 
 // params counts the parameters among the conn's values: more than one
-// means a phi merged two parameters into this conn.
+// means a phi merged two parameters into this conn. Parameters that every
+// caller passes as one conn count once.
 func (c *Conn) params() int {
 	n := 0
 	for _, v := range c.Values {
-		if _, ok := v.(*ssa.Parameter); ok {
+		if p, ok := v.(*ssa.Parameter); ok && !c.Fn.aliased(paramIndex(p)) {
 			n++
 		}
 	}

@@ -128,6 +128,9 @@ func (b *funcBuilder) flow(c *Conn) {
 		queued[blk] = false
 		cur := fs.through(blk, in[blk])
 		for i, succ := range blk.Succs {
+			if deadEdge(blk, i) {
+				continue
+			}
 			out := fs.alongEdge(blk, i, cur)
 			if in[succ] == nil {
 				in[succ] = &stateSet{}
@@ -281,7 +284,8 @@ func (fs *flowState) pushAll(s pathState, p []*Event) pathState {
 }
 
 // push appends ev to the history (merging with a last event of the same
-// kind, except receives, which are counted), recording the history
+// kind; those that are counted, receives, Waits and go statements, only
+// with the same event, as a loop repeats it), recording the history
 // before it as reaching ev. An Escape makes the path gone; a gone path
 // stays as it is.
 func (fs *flowState) push(s pathState, ev *Event) pathState {
@@ -295,7 +299,7 @@ func (fs *flowState) push(s pathState, ev *Event) pathState {
 	}
 	n := len(h)
 	var out History
-	if n > 0 && h[n-1].Kind == ev.Kind && ev.Kind != Join {
+	if n > 0 && h[n-1].Kind == ev.Kind && (!ev.Kind.counted() || h[n-1] == ev) {
 		out = append(append(History(nil), h[:n-1]...), ev)
 	} else {
 		out = append(append(History(nil), h...), ev)

@@ -79,6 +79,7 @@ func (b *funcBuilder) identities() {
 			b.setRoot(p, FromParam, i)
 		}
 	}
+	b.joinAliasedParams()
 	for i, fv := range b.fn.FreeVars {
 		if IsConnLike(fv.Type()) || isCellOf(fv.Type()) {
 			b.setRoot(fv, FromFreeVar, i)

@@ -163,6 +163,9 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 	for _, p := range u.paths {
 		var evs []*Event
 		for _, k := range p {
+			if u.via != "" && k.goroutineOnly() {
+				continue // the callee's goroutines, started and waited for inside it
+			}
 			if k == Escape {
 				evs = append(evs, b.escapeEvent(c, s.instr, u.mode, u.via, "handed on by "+u.via))
 				break
@@ -173,6 +176,7 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 			}
 			ev := b.event(c, s.instr, k, u.via, u.mode, u.calleeOwns)
 			ev.Linger = u.linger
+			ev.Prefix = ev.Prefix || u.prefix
 			ev.Operand = u.operand
 			evs = append(evs, ev)
 		}
@@ -180,7 +184,7 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 	}
 	switch u.mode {
 	case modeGo:
-		b.goSite(c, s.instr)
+		b.goSite(c, s.instr) // its Go event comes first
 	case modeDefer:
 		b.groups[c] = append(b.groups[c], paths)
 		b.addStep(c, s.instr, step{op: stepPush, group: len(b.groups[c]) - 1})

@@ -1,10 +1,8 @@
 package connflow
 
 import (
-	"go/ast"
 	"go/types"
 
-	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -18,7 +16,7 @@ import (
 
 // refineParams computes, from the call sites in funcs, the io parameters
 // that every call passes a stream conn to.
-func (ps *pkgState) refineParams(funcs []*ssa.Function) {
+func (ps *pkgState) refineParams(funcs []*ssa.Function, called map[types.Object]bool) {
 	ps.refined = map[*ssa.Function]map[int]types.Type{}
 	failed := map[*ssa.Function]map[int]bool{}
 	for _, fn := range funcs {
@@ -35,9 +33,8 @@ func (ps *pkgState) refineParams(funcs []*ssa.Function) {
 			delete(ps.refined[fn], i)
 		}
 	}
-	values := calledOnly(ps.pass)
 	for fn := range ps.refined {
-		if obj, ok := fn.Object().(*types.Func); !ok || !values[obj] {
+		if obj := fn.Object(); obj == nil || !called[obj] {
 			delete(ps.refined, fn)
 		}
 	}
@@ -98,42 +95,6 @@ func isIORole(t types.Type) bool {
 		}
 	}
 	return false
-}
-
-// calledOnly returns, for the package's functions, whether every use of
-// one is as the callee of a call (or of a go or defer statement): then
-// every call of it is in the package.
-func calledOnly(pass *analysis.Pass) map[*types.Func]bool {
-	out := map[*types.Func]bool{}
-	for _, f := range pass.Files {
-		callees := map[*ast.Ident]bool{}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-					callees[id] = true
-				}
-			}
-			return true
-		})
-		ast.Inspect(f, func(n ast.Node) bool {
-			id, ok := n.(*ast.Ident)
-			if !ok {
-				return true
-			}
-			fn, ok := pass.TypesInfo.Uses[id].(*types.Func)
-			if !ok || fn.Pkg() != pass.Pkg {
-				return true
-			}
-			if _, seen := out[fn]; !seen {
-				out[fn] = true
-			}
-			if !callees[id] {
-				out[fn] = false
-			}
-			return true
-		})
-	}
-	return out
 }
 
 // refinedType returns the conn type every call passes to parameter i of

@@ -264,7 +264,7 @@ func (f *Func) untouchedParams(paths map[slot]map[string]bool) {
 			continue
 		}
 		path := ""
-		if f.connOfValue(p) != nil {
+		if f.connOfValue(p) != nil && !f.aliased(i) { // an aliased parameter's paths are its group's (aliases.go)
 			path = string(Escape)
 		}
 		paths[slot{0, i}] = map[string]bool{path: true}

@@ -40,6 +40,31 @@ func TestOwnership(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "ownership")
 }
 
+// TestProxies: how a function waits for its copy goroutines (joins) and
+// the paths on which it stops waiting on purpose (aborts).
+func TestProxies(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "proxies")
+}
+
+// TestHalfClose: no drain is demanded where none is possible, after a
+// failed CloseWrite or where the conn has no CloseWrite.
+func TestHalfClose(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "halfclose")
+}
+
+// TestWrappers: a helper's drain of a reader parameter is a drain of the
+// conn when every caller passes a reader over that conn.
+func TestWrappers(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "wrappers")
+}
+
+// TestNotTCP: conns of the package's own types over what is not a stream
+// socket, and in-memory conns loaded from a collection, have no TCP
+// teardown.
+func TestNotTCP(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "notcp")
+}
+
 // TestNotThisConn: a variable that holds the conn on some paths and
 // another value on others is judged only on the conn's paths.
 func TestNotThisConn(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"inmem"
@@ -142,3 +143,27 @@ func EitherClose(a, b net.Conn, first bool) {
 	}
 	c.Close()
 }
+
+// Copy copies and sends its error on done on every path: a Signals fact.
+func Copy(dst, src net.Conn, done chan<- error) { // want Copy:`effects\(0:w 1:e\)` Copy:`signals\(2:s\)`
+	_, err := io.Copy(dst, src)
+	done <- err
+}
+
+// Relay marks its WaitGroup done when it returns, and closes quit first
+// on one path only: only the WaitGroup is signalled on every path.
+func Relay(dst, src net.Conn, wg *sync.WaitGroup, quit chan struct{}) { // want Relay:`effects\(0:w\|wx 1:e\)` Relay:`signals\(2:d\)`
+	defer wg.Done()
+	if _, err := io.Copy(dst, src); err != nil {
+		close(quit)
+	}
+}
+
+// WaitThenClose waits for the group, then closes done: a waiter.
+func WaitThenClose(c net.Conn, wg *sync.WaitGroup, done chan struct{}) { // want WaitThenClose:`effects\(0:\)` WaitThenClose:`signals\(2:c waits \[1\]\)`
+	wg.Wait()
+	close(done)
+}
+
+// LingerFor hands its parameter to SetLinger: a LingerParams fact.
+func LingerFor(c *net.TCPConn, secs int) { c.SetLinger(secs) } // want LingerFor:`effects\(0:l\)` LingerFor:`lingerparams\(1\)`
