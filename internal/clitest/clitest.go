@@ -93,11 +93,13 @@ func (r Result) String() string {
 }
 
 // Run runs name with args in dir with env (Env() if nil), bounded in
-// time, and returns its exit code and output. It fails the test if the
+// time (10 minutes: pre-commit builds teardown in a fresh environment,
+// which took over 5 on a loaded 2-core machine), and returns its exit
+// code and output. It fails the test if the
 // command cannot be started or times out.
 func Run(t testing.TB, dir string, env []string, name string, args ...string) Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
