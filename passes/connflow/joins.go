@@ -31,12 +31,12 @@ import (
 // channel or returned by errgroup's Wait, is an Abort (aborts.go).
 
 // joins records, for conns used by goroutines started here, the places
-// where the function waits for them.
+// where the function waits for them; and, for every conn of the
+// function, the receives on ctx.Done(): a function that returns because
+// its context is done (a server loop told to shut down, a proxy
+// cancelled) tears its conns down on purpose.
 func (b *funcBuilder) joins() {
 	conc := b.concurrentConns()
-	if len(conc) == 0 {
-		return
-	}
 	for _, blk := range b.fn.Blocks {
 		for _, instr := range blk.Instrs {
 			switch in := instr.(type) {
@@ -47,13 +47,15 @@ func (b *funcBuilder) joins() {
 			case *ssa.Select:
 				b.selectCases(conc, in)
 			case *ssa.Call:
-				if w := waitedObj(&in.Call); w != nil {
+				if w := waitedObj(&in.Call); w != nil && len(conc) > 0 {
 					b.joinEvent(conc, in, JoinAll, b.completed(w, 0))
 				}
 			}
 		}
 	}
-	b.loopJoins(conc)
+	if len(conc) > 0 {
+		b.loopJoins(conc)
+	}
 }
 
 // concurrentConns returns the conns that goroutines started here use.
@@ -67,14 +69,15 @@ func (b *funcBuilder) concurrentConns() []*Conn {
 	return conc
 }
 
-// receive records the receive in on ch: an Abort if ch is a context's
-// Done channel, a Join otherwise.
+// receive records the receive in on ch: an Abort of every conn if ch is
+// a context's Done channel, a Join of the concurrent ones otherwise.
 func (b *funcBuilder) receive(conc []*Conn, in *ssa.UnOp, ch ssa.Value) {
-	if isCtxDone(ch) {
-		b.joinEvent(conc, in, Abort, nil)
-		return
+	switch {
+	case isCtxDone(ch):
+		b.joinEvent(b.f.Conns, in, Abort, nil)
+	case len(conc) > 0:
+		b.joinEvent(conc, in, Join, b.completed(ch, b.receivesBefore(ch, in)+1))
 	}
-	b.joinEvent(conc, in, Join, b.completed(ch, b.receivesBefore(ch, in)+1))
 }
 
 // joinEvent records an event of kind k (Join, JoinAll, Abort) at instr
@@ -116,10 +119,12 @@ func (b *funcBuilder) selectCases(conc []*Conn, sel *ssa.Select) {
 		}
 		ch := syncObj(st.Chan)
 		if isCtxDone(ch) {
-			b.edgeEvent(conc, ifi, 0, Abort, nil, 0, st.Pos)
+			b.edgeEvent(b.f.Conns, ifi, 0, Abort, nil, 0, st.Pos)
 			continue
 		}
-		b.edgeEvent(conc, ifi, 0, Join, b.completed(ch, b.receivesBefore(ch, sel)+1), 1, st.Pos)
+		if len(conc) > 0 {
+			b.edgeEvent(conc, ifi, 0, Join, b.completed(ch, b.receivesBefore(ch, sel)+1), 1, st.Pos)
+		}
 	}
 }
 

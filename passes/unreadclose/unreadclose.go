@@ -48,6 +48,8 @@ func verdict(p connflow.Path, framed bool) *connflow.Event {
 		return nil
 	case connflow.SameCall(h[lr], p.At):
 		return nil
+	case h.After(lr, connflow.Abort):
+		return nil // a deliberate abort: the context is done, or a copy failed
 	case lint.Abortive(h):
 		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
 	}

@@ -66,3 +66,32 @@ func errIgnored(a, b net.Conn) {
 	a.Close() // want `conn is closed while a goroutine started at line 62 may still be copying into it`
 	b.Close() // want `conn is closed while a goroutine started at line 63 may still be copying into it`
 }
+
+// serveUntilDone answers requests until its context is done: the return
+// on ctx.Done() tears the conn down on purpose (a server told to shut
+// down), even with no goroutine started here.
+func serveUntilDone(ctx context.Context, c net.Conn) {
+	defer c.Close()
+	buf := make([]byte, 64)
+	for {
+		select {
+		case <-ctx.Done():
+			return // a deliberate abort: not reported
+		default:
+		}
+		n, err := c.Read(buf)
+		if err != nil {
+			return
+		}
+		c.Write(buf[:n])
+	}
+}
+
+// answerOnce writes its reply and closes without a half-close or drain;
+// that its context exists changes nothing on the path that does not
+// receive from Done.
+func answerOnce(ctx context.Context, c net.Conn) {
+	_ = ctx
+	c.Write([]byte("bye\n"))
+	c.Close() // want `conn is closed after a write \(line 95\) without CloseWrite and a drain`
+}
