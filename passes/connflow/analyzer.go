@@ -67,7 +67,7 @@ func newAnalyzer(c *Config) *analysis.Analyzer {
 		URL:        "https://github.com/teardownlint/teardown/blob/main/docs/design.md",
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 		ResultType: reflect.TypeFor[*Result](),
-		FactTypes:  []analysis.Fact{new(Summary), new(InMemory), new(Signals), new(LingerParams)},
+		FactTypes:  []analysis.Fact{new(Summary), new(InMemory), new(Signals), new(LingerParams), new(Wraps)},
 	}
 	a.Flags.IntVar(&c.MaxBlocks, "maxblocks", c.MaxBlocks,
 		"skip (and report) functions with more basic blocks than this; 0 means no limit")
@@ -143,7 +143,8 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 // that says something about one, an InMemory fact for each in-memory
 // producer, and a Signals fact for each function that signals one of its
 // parameters on every path, and a LingerParams fact for each function
-// whose parameter reaches a linger setting.
+// whose parameter reaches a linger setting, and a Wraps fact for each
+// wrapper constructor.
 func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 	for _, fn := range funcs {
 		obj, ok := fn.Object().(*types.Func)
@@ -162,6 +163,7 @@ func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 		}
 		ps.exportSignals(fn, obj)
 		ps.exportLingerParams(fn, obj)
+		ps.exportWraps(fn, obj)
 	}
 }
 
@@ -189,8 +191,10 @@ type pkgState struct {
 	// slotStores are the values the package stores into collections,
 	// by slot (collections.go).
 	slotStores map[heapSlot][]ssa.Value
-	// signalsOf memoizes the functions' signals (signals.go).
+	// signalsOf memoizes the functions' signals (signals.go), wraps
+	// which of their results wrap which parameter (ownwrappers.go).
 	signalsOf map[*ssa.Function]*Signals
+	wraps     map[*ssa.Function][]int
 	// aliases are, per function, the parameters every caller passes as
 	// one conn (aliases.go).
 	aliases map[*ssa.Function][]int
@@ -212,6 +216,7 @@ func newPkgState(pass *analysis.Pass, cfg *Config) *pkgState {
 		result:    &Result{Config: cfg},
 		sameConn:  map[*ssa.Function][]int{},
 		signalsOf: map[*ssa.Function]*Signals{},
+		wraps:     map[*ssa.Function][]int{},
 	}
 }
 

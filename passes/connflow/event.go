@@ -36,13 +36,14 @@ const (
 	NoHalf     Kind = 'n' // the conn cannot be half-closed on this path: an assertion to a CloseWrite interface failed
 	Go         Kind = 'g' // a goroutine that uses the conn is started here
 	Abort      Kind = 'a' // the function stops waiting for its goroutines on purpose: a copy failed, or the context is done
+	Wrapped    Kind = 'W' // a wrapper constructor returns the conn (or an object over it) to its caller, whose history goes on (ownwrappers.go)
 )
 
 var kindNames = map[Kind]string{
 	Write: "write", BufWrite: "buffered write", Read: "read", ReadEOF: "read to EOF",
 	CloseWrite: "CloseWrite", CloseRead: "CloseRead", Close: "Close", Dup: "File",
 	Failed: "failed", Escape: "escape", Linger: "SetLinger", Join: "receive", JoinAll: "Wait",
-	NoHalf: "no CloseWrite", Go: "go statement", Abort: "abort",
+	NoHalf: "no CloseWrite", Go: "go statement", Abort: "abort", Wrapped: "returned as a wrapper",
 }
 
 // counted reports whether events of kind k count one by one in a

@@ -294,8 +294,12 @@ func (fs *flowState) push(s pathState, ev *Event) pathState {
 	}
 	h := s.hist
 	fs.c.Reaching[ev] = appendUnique(fs.c.Reaching[ev], h)
-	if ev.Kind == Escape {
+	switch ev.Kind {
+	case Escape:
 		return pathState{hist: History{ev}, defers: s.defers, gone: true, known: s.known}
+	case Wrapped:
+		// The caller goes on with this history (ownwrappers.go).
+		return pathState{hist: append(append(History(nil), h...), ev), defers: s.defers, gone: true, known: s.known}
 	}
 	n := len(h)
 	var out History

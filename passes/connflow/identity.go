@@ -197,6 +197,9 @@ func (b *funcBuilder) extracted(in *ssa.Extract) {
 			b.asserted(in, t.X, in.Type(), true)
 		}
 	case *ssa.Call:
+		if x := b.ps.wrappedArg(&t.Call, in.Index); x != nil {
+			b.joinIfTracked(in, x) // the project's own wrapper over a conn is that conn (ownwrappers.go)
+		}
 		if IsConnLike(in.Type()) && !b.tracked(in) {
 			b.madeByCall(in, &t.Call, in.Index)
 			if n := calleeName(&t.Call); strings.HasPrefix(n, "Accept") || n == "Hijack" {
@@ -249,6 +252,9 @@ func (b *funcBuilder) called(in *ssa.Call) {
 			b.setRoot(in, FromCall, 0)
 		}
 		return
+	}
+	if x := b.ps.wrappedArg(&in.Call, 0); x != nil {
+		b.joinIfTracked(in, x) // the project's own wrapper over a conn is that conn (ownwrappers.go)
 	}
 	if IsConnLike(in.Type()) && !b.tracked(in) {
 		b.madeByCall(in, &in.Call, 0)

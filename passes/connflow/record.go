@@ -64,7 +64,10 @@ func (b *funcBuilder) eventsAndEscapes() {
 				b.call(in)
 			case *ssa.RunDefers:
 				for _, c := range b.f.Conns {
-					if b.returns(blk, c) {
+					switch {
+					case b.returns(blk, c) && b.isWrapped(c):
+						b.wrapEvent(c, in) // a wrapper constructor's result: the caller goes on with it
+					case b.returns(blk, c):
 						// Returned: the caller owns it before the defers run.
 						b.escape(c, in, modeCall, "returned")
 					}
@@ -85,11 +88,17 @@ func (b *funcBuilder) eventsAndEscapes() {
 func (b *funcBuilder) handedOn(instr ssa.Instruction) {
 	switch in := instr.(type) {
 	case *ssa.Return:
+		wrapped := b.wrappedConns(in)
+		for _, c := range wrapped {
+			b.wrapEvent(c, in)
+		}
 		for _, r := range in.Results {
-			b.escape(b.connOf(r), in, modeCall, "returned")
+			if c := b.connOf(r); !slices.Contains(wrapped, c) {
+				b.escape(c, in, modeCall, "returned")
+			}
 		}
 	case *ssa.Store:
-		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) {
+		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) && !b.wrapperStore(in) {
 			b.escape(c, in, modeCall, "stored")
 		}
 		if !isCell(in.Addr) {

@@ -86,7 +86,9 @@ func decodePaths(paths []string) ([][]Kind, []outcome) {
 		case len(p) > 0 && p[0] == '+':
 			p, outs[i] = p[1:], nonNilErr
 		}
-		out[i] = []Kind(p)
+		// A wrapper constructor's Wrapped says the caller goes on with
+		// the conn as the call's result: nothing happens to it there.
+		out[i] = []Kind(strings.ReplaceAll(p, string(Wrapped), ""))
 	}
 	return out, outs
 }

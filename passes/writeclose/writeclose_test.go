@@ -58,6 +58,12 @@ func TestWrappers(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "wrappers")
 }
 
+// TestOwnWrappers: the project's own wrapper constructors, here and in
+// another package (a Wraps fact): their result is the conn they wrap.
+func TestOwnWrappers(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "ownwrap", "ownwrap/label")
+}
+
 // TestNotTCP: conns of the package's own types over what is not a stream
 // socket, and in-memory conns loaded from a collection, have no TCP
 // teardown.

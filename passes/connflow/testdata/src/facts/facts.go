@@ -77,7 +77,9 @@ var conns []net.Conn
 // an argument without a summary as handed on.
 func Store(c net.Conn) { conns = append(conns, c) }
 
-func Return(c net.Conn) net.Conn { return c }
+// Return gives its conn back: a wrapper constructor in the simplest
+// form, whose caller goes on with the conn.
+func Return(c net.Conn) net.Conn { return c } // want Return:`effects\(0:W\)` Return:`wraps\(0<-0\)`
 
 func StoreSecond(a, c net.Conn) { a.Close(); conns = append(conns, c) } // want StoreSecond:`effects\(0:c\)`
 

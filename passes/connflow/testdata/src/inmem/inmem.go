@@ -308,8 +308,9 @@ func PipeOrDial(addr string) (net.Conn, error) {
 	return net.Dial("tcp", addr)
 }
 
-// Same returns its parameter: whatever it is.
-func Same(c net.Conn) net.Conn { return c } // no fact: it only hands c on
+// Same returns its parameter: whatever it is, the caller's value is
+// that conn (a wrapper constructor's facts).
+func Same(c net.Conn) net.Conn { return c } // want Same:`effects\(0:W\)` Same:`wraps\(0<-0\)`
 
 var shared net.Conn
 
