@@ -31,7 +31,12 @@
 //   - builder.go: the order of the three steps below.
 //   - identity.go: step 1, which SSA values are one conn (union-find), and
 //     where each conn comes from; aliases.go, which parameters of a helper
-//     every caller passes as one conn.
+//     every caller passes as one conn; refine.go, which io-typed
+//     parameters every call passes a stream conn to; ownwrappers.go, the
+//     project's own wrapper constructors (the Wraps fact).
+//   - conns.go: one Conn per class of values; fields.go and objects.go,
+//     the conns that objects of the package's struct types own, and how
+//     their methods' effects on them reach the caller.
 //   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for
@@ -41,7 +46,8 @@
 //     has certainly waited for, and where the function stops waiting on
 //     purpose.
 //   - flow.go: step 3, a bounded forward dataflow that finds the histories
-//     reaching every event, in the same order on every run.
+//     reaching every event, in the same order on every run; feasible.go,
+//     which branches a path can take given what it learnt on the way.
 //   - summary.go: a function's Summary, the fact through which its callers
 //     see into it.
 //   - inmemory.go, collections.go: in-memory producers (also of conns
