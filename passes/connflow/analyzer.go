@@ -195,6 +195,9 @@ type pkgState struct {
 	// which of their results wrap which parameter (ownwrappers.go).
 	signalsOf map[*ssa.Function]*Signals
 	wraps     map[*ssa.Function][]int
+	// fieldFns are the func-valued fields the package always sets to one
+	// function (fieldfuncs.go).
+	fieldFns map[*types.Var]*fieldTarget
 	// aliases are, per function, the parameters every caller passes as
 	// one conn (aliases.go).
 	aliases map[*ssa.Function][]int

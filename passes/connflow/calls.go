@@ -98,7 +98,9 @@ func (b *funcBuilder) declaredHere(call *ssa.CallCommon) bool {
 //  4. a method of a catalogued type;
 //  5. a catalogued package function (io.Copy, fmt.Fprintf, ...);
 //  6. a goroutine launcher (WaitGroup.Go): its closure, as a go statement;
-//  7. a function with a summary: this package's model or a fact.
+//  7. a function with a summary: this package's model or a fact; also
+//     through a func-valued field the package always sets to one
+//     function (fieldfuncs.go).
 //
 // Anything else decides nothing.
 func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
@@ -141,6 +143,9 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 		return decision{}
 	}
 	if callee == nil {
+		if fn, bound := b.fieldCallee(call.Value); fn != nil {
+			return b.summarizedFrom(s, mode, fn, bound) // a handler field always set to fn (fieldfuncs.go)
+		}
 		return decision{}
 	}
 	return b.summarized(s, mode, callee)
@@ -192,6 +197,14 @@ func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral
 // named function (not a closure) owns its conn parameters for the
 // duration of the call.
 func (b *funcBuilder) summarized(s callSite, mode callMode, callee *ssa.Function) decision {
+	return b.summarizedFrom(s, mode, callee, 0)
+}
+
+// summarizedFrom is summarized for a callee whose first bound parameters
+// are not among the operands (a method value's receiver): operand i is
+// its parameter i+bound. Object effects are applied only when nothing is
+// bound.
+func (b *funcBuilder) summarizedFrom(s callSite, mode callMode, callee *ssa.Function, bound int) decision {
 	sum := b.ps.summary(callee)
 	if sum == nil {
 		return decision{}
@@ -201,13 +214,15 @@ func (b *funcBuilder) summarized(s callSite, mode callMode, callee *ssa.Function
 		if !b.tracked(o) {
 			continue
 		}
-		if pe, ok := sum.param(i); ok {
+		if pe, ok := sum.param(i + bound); ok {
 			paths, outs := decodePaths(pe.Paths)
 			d.uses = append(d.uses, use{value: o, operand: i, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
 				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths)})
 		}
 	}
-	d.uses = append(d.uses, b.objectUses(s, mode, callee, sum)...)
+	if bound == 0 {
+		d.uses = append(d.uses, b.objectUses(s, mode, callee, sum)...)
+	}
 	return d
 }
 

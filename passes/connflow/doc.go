@@ -40,7 +40,8 @@
 //   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for
-//     escapes, by construction.
+//     escapes, by construction. fieldfuncs.go: which function a call
+//     through a func-valued field calls.
 //   - signals.go, joins.go, aborts.go: how a goroutine tells that it has
 //     finished (the Signals fact), which goroutines each receive or Wait
 //     has certainly waited for, and where the function stops waiting on

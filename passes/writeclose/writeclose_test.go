@@ -64,6 +64,12 @@ func TestOwnWrappers(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "ownwrap", "ownwrap/label")
 }
 
+// TestHandlerField: a call through a func-valued field the package
+// always sets to one function (or method value) is a call of it.
+func TestHandlerField(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "handlerfield")
+}
+
 // TestNotTCP: conns of the package's own types over what is not a stream
 // socket, and in-memory conns loaded from a collection, have no TCP
 // teardown.
