@@ -91,7 +91,8 @@ func (b *funcBuilder) declaredHere(call *ssa.CallCommon) bool {
 // decide returns what the call does. The first rule that applies decides:
 //
 //  1. a call through an interface: the conn and wrapper methods of the
-//     catalogue (ops.go);
+//     catalogue (ops.go), or the union of the implementations of the
+//     package's own closed interface (ifaces.go);
 //  2. a closure made here: its summary, inlined (closures.go);
 //  3. a wrapper constructor (bufio.NewWriter(c)): no event, its result is
 //     the same conn (identity.go);
@@ -115,6 +116,9 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 			// (`type closeWriter interface{ CloseWrite() error }`):
 			// its half-close is the conn's.
 			return catalogued(s, mode, effs, false, 0)
+		}
+		if d, ok := b.implementedCall(s, mode, call); ok {
+			return d // the package's own closed interface (ifaces.go)
 		}
 		return decision{}
 	}

@@ -70,6 +70,12 @@ func TestHandlerField(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "handlerfield")
 }
 
+// TestOwnInterfaces: a call through the package's own closed interface
+// is the union of its implementations in the package.
+func TestOwnInterfaces(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "ownifaces")
+}
+
 // TestNotTCP: conns of the package's own types over what is not a stream
 // socket, and in-memory conns loaded from a collection, have no TCP
 // teardown.
