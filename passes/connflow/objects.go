@@ -150,22 +150,43 @@ func fieldType(t types.Type, p string) types.Type {
 func (b *funcBuilder) objectUses(s callSite, mode callMode, callee *ssa.Function, sum *Summary) []use {
 	var uses []use
 	for i, o := range s.ops {
+		// An object that is itself a conn, a wrapper the package built
+		// over one (ownwrappers.go), has that conn in its conn fields.
+		var wrapper *Conn
+		if ownStruct(o.Type(), b.ps.pass.Pkg) != nil {
+			wrapper = b.connOf(o)
+		}
 		obj, ok := b.objectOf(o)
-		if !ok {
+		if !ok && wrapper == nil {
 			continue
 		}
 		for _, fe := range sum.Fields {
-			c := b.fieldConn(obj.sub(fe.Path))
+			var c *Conn
+			switch {
+			case wrapper != nil:
+				c = wrapper
+			case ok:
+				c = b.fieldConn(obj.sub(fe.Path))
+			}
 			if fe.Param != i || c == nil {
 				continue
 			}
 			paths, outs := decodePaths(fe.Paths)
-			uses = append(uses, use{conn: c, operand: -1, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
+			operand := -1
+			if wrapper != nil {
+				operand = i // the wrapper operand is accounted for
+			}
+			uses = append(uses, use{conn: c, operand: operand, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
 				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths)})
 		}
 		for _, h := range sum.HandsOn {
 			if h == i {
-				uses = append(uses, b.objectEscapes(obj, mode, "handed on by "+callee.Name())...)
+				if ok {
+					uses = append(uses, b.objectEscapes(obj, mode, "handed on by "+callee.Name())...)
+				}
+				if wrapper != nil {
+					uses = append(uses, use{conn: wrapper, operand: -1, mode: mode, escape: "handed on by " + callee.Name()})
+				}
 			}
 		}
 	}

@@ -59,6 +59,17 @@ func greet(c net.Conn) {
 	c.Close() // want `conn is closed after a write \(line 58\) without CloseWrite and a drain`
 }
 
+// newCounting wraps c and returns the wrapper's own type.
+func newCounting(c net.Conn) *counting { return &counting{Conn: c} }
+
+// greetCounted writes through the wrapper's own Write method: its effect
+// on the wrapper's conn field is the conn's.
+func greetCounted(c net.Conn) {
+	w := newCounting(c)
+	w.Write([]byte("hello\n"))
+	c.Close() // want `conn is closed after a write \(line 69\) without CloseWrite and a drain`
+}
+
 // greetGracefully half-closes and drains through the wrapper before the
 // Close.
 func greetGracefully(c *net.TCPConn) {

@@ -76,3 +76,32 @@ func (s *session) quit() error {
 	}
 	return s.conn.Close() // want `conn is closed after a write \(line 73\) without CloseWrite and a drain`
 }
+
+// WrappedSend writes Payload bytes through the package's own wrapper,
+// made by a wrapper constructor, and closes the wrapper. writeclose sees
+// through the constructor: the wrapper is the conn. In sock.go the Close
+// sends RST with the greeting unread, as in Send; in sock.go.golden it
+// half-closes and drains first.
+func WrappedSend(c net.Conn) error {
+	var w net.Conn = countBytes(c.(*net.TCPConn))
+	if _, err := w.Write(make([]byte, Payload)); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close() // want `conn is closed after a write \(line 87\) without CloseWrite and a drain`
+}
+
+// counted counts the bytes written through it.
+type counted struct {
+	*net.TCPConn
+	n int
+}
+
+func (c *counted) Write(b []byte) (int, error) {
+	n, err := c.TCPConn.Write(b)
+	c.n += n
+	return n, err
+}
+
+// countBytes is a wrapper constructor: its result is c.
+func countBytes(c *net.TCPConn) *counted { return &counted{TCPConn: c} }
