@@ -14,8 +14,10 @@ import (
 // is unexported, or has an unexported method. Its implementations are
 // then the package's named types (T or *T) that implement it, and a call
 // of one of its methods does what one of theirs does: the union of their
-// summaries' paths. If one of them has no summary (it is not built, or
-// is on a recursion cycle), the call stays unknown and its conns escape.
+// summaries' paths. If one of them has no conn-like parameter or
+// receiver in its signature (so whether it is built depends on its body),
+// or has no summary (it is on a recursion cycle), the call stays unknown
+// and its conns escape.
 
 // implementations returns the methods named name of the package's types
 // that implement the closed interface t, or nil.
@@ -47,8 +49,12 @@ func (ps *pkgState) implementations(prog *ssa.Program, t types.Type, name string
 			if !ok {
 				return nil
 			}
+			// Only a method whose signature has a conn-like parameter
+			// (or receiver) is built whatever its body says (select.go):
+			// what a call is known to do must not depend on which
+			// functions happened to be built.
 			sfn := prog.FuncValue(fn)
-			if sfn == nil {
+			if sfn == nil || !sigHasConnLike(fn.Type().(*types.Signature)) {
 				return nil
 			}
 			if !slices.Contains(out, sfn) {
