@@ -200,3 +200,36 @@ func Rules() []string {
 	defer registry.Unlock()
 	return slices.Sorted(maps.Keys(registry.verbs))
 }
+
+// CommentAbove returns the text of the comment group of f that ends on
+// the line directly above pos's line and stands on lines of its own (not
+// a trailing comment of the statement above), "" if none. Directives are
+// not text. readFile reads the file's source (analysis.Pass.ReadFile).
+func CommentAbove(fset *token.FileSet, f *ast.File, readFile func(string) ([]byte, error), pos token.Pos) string {
+	if f == nil {
+		return ""
+	}
+	line := fset.Position(pos).Line
+	for _, cg := range f.Comments {
+		end := fset.Position(cg.End()).Line
+		start := fset.Position(cg.Pos())
+		if end != line-1 || start.Line >= line {
+			continue
+		}
+		// The parsed file, not start.Filename: in a file cgo rewrote, a
+		// //line directive maps positions to the original, whose offsets differ.
+		tf := fset.File(cg.Pos())
+		if src, err := readFile(tf.Name()); err == nil && tf.Size() == len(src) {
+			off := tf.Offset(cg.Pos())
+			ls := off
+			for ls > 0 && src[ls-1] != '\n' {
+				ls--
+			}
+			if strings.TrimSpace(string(src[ls:off])) != "" {
+				return "" // a trailing comment of the line above
+			}
+		}
+		return cg.Text()
+	}
+	return ""
+}

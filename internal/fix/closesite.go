@@ -57,8 +57,42 @@ func SiteOf(p *lint.Pass, ev *connflow.Event) (*CloseSite, bool) {
 		return nil, false
 	}
 	site.Type = p.TypesInfo.TypeOf(site.Conn)
+	if ev.Operand == 0 && !connflow.IsConnLike(site.Type) {
+		// s.Close() on a struct that embeds its conn: the conn is s.Conn.
+		site.Conn, site.Type = embeddedConn(p, site.Call)
+	}
 	site.Stmt = listStmt(path)
-	return site, site.Stmt != nil && site.Type != nil
+	return site, site.Conn != nil && site.Stmt != nil && site.Type != nil
+}
+
+// embeddedConn returns the expression and type of the embedded field
+// through which the method of call is promoted (s.Conn for s.Close() when
+// s embeds net.Conn), or nil.
+func embeddedConn(p *lint.Pass, call *ast.CallExpr) (ast.Expr, types.Type) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil, nil
+	}
+	s, ok := p.TypesInfo.Selections[sel]
+	if !ok || len(s.Index()) < 2 {
+		return nil, nil
+	}
+	x, t := ast.Expr(sel.X), s.Recv()
+	for _, i := range s.Index()[:len(s.Index())-1] {
+		if ptr, ok := t.Underlying().(*types.Pointer); ok {
+			t = ptr.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok || i >= st.NumFields() {
+			return nil, nil
+		}
+		f := st.Field(i)
+		x, t = &ast.SelectorExpr{X: x, Sel: ast.NewIdent(f.Name())}, f.Type()
+	}
+	if !connflow.IsConn(t) {
+		return nil, nil
+	}
+	return x, t
 }
 
 // Operand maps the SSA operand index of a call (receiver first for

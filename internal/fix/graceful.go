@@ -67,7 +67,15 @@ func (g Graceful) Prelude(p *lint.Pass) (lines []string, imports []string) {
 				"_ = d.SetReadDeadline(time.Now().Add("+DrainTimeout+"))",
 				"}")
 		}
-		lines = append(lines, "_, _ = io.Copy(io.Discard, io.LimitReader("+x+", "+DrainLimit+"))")
+		if hasMethod(g.Type, "Read") {
+			lines = append(lines, "_, _ = io.Copy(io.Discard, io.LimitReader("+x+", "+DrainLimit+"))")
+		} else {
+			// An io.WriteCloser that holds a conn (refined from its callers).
+			lines = append(lines,
+				"if r, ok := "+x+".(io.Reader); ok {",
+				"_, _ = io.Copy(io.Discard, io.LimitReader(r, "+DrainLimit+"))",
+				"}")
+		}
 		imports = append(imports, "io", "time")
 	}
 	return lines, imports

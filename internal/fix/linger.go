@@ -17,6 +17,11 @@ import (
 // no edit provably leaves the file compiling (the argument is a variable
 // used nowhere else, say): the diagnostic then comes without a fix.
 func UndoLinger(p *lint.Pass, op *connflow.LingerOp) (fix analysis.SuggestedFix, ok bool) {
+	if op.Via != "" {
+		// Set through a helper: its parameter may serve other
+		// purposes too, so no local edit is known to be right.
+		return fix, false
+	}
 	call, path := CallExpr(p, op.Call.Pos())
 	if call == nil {
 		return fix, false

@@ -6,7 +6,6 @@ import (
 	"go/token"
 	"reflect"
 	"runtime/debug"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/astutil"
@@ -169,33 +168,7 @@ func (p *Pass) Path(start, end token.Pos) []ast.Node {
 // trailing comment of the statement above), "" if none. Directives are
 // not text.
 func (p *Pass) CommentAbove(pos token.Pos) string {
-	f := p.File(pos)
-	if f == nil {
-		return ""
-	}
-	line := p.Fset.Position(pos).Line
-	for _, cg := range f.Comments {
-		end := p.Fset.Position(cg.End()).Line
-		start := p.Fset.Position(cg.Pos())
-		if end != line-1 || start.Line >= line {
-			continue
-		}
-		// The parsed file, not start.Filename: in a file cgo rewrote, a
-		// //line directive maps positions to the original, whose offsets differ.
-		tf := p.Fset.File(cg.Pos())
-		if src, err := p.ReadFile(tf.Name()); err == nil && tf.Size() == len(src) {
-			off := tf.Offset(cg.Pos())
-			ls := off
-			for ls > 0 && src[ls-1] != '\n' {
-				ls--
-			}
-			if strings.TrimSpace(string(src[ls:off])) != "" {
-				return "" // a trailing comment of the line above
-			}
-		}
-		return cg.Text()
-	}
-	return ""
+	return directive.CommentAbove(p.Fset, p.File(pos), p.ReadFile, pos)
 }
 
 // A CloseRule is a rule about Close calls: the conns it judges and its

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/teardownlint/teardown/internal/directive"
 )
 
 // This file is the analyzer: its configuration, and the order in which a
@@ -65,7 +67,7 @@ func newAnalyzer(c *Config) *analysis.Analyzer {
 		URL:        "https://github.com/teardownlint/teardown/blob/main/docs/design.md",
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 		ResultType: reflect.TypeFor[*Result](),
-		FactTypes:  []analysis.Fact{new(Summary), new(InMemory)},
+		FactTypes:  []analysis.Fact{new(Summary), new(InMemory), new(Signals), new(LingerParams), new(Wraps)},
 	}
 	a.Flags.IntVar(&c.MaxBlocks, "maxblocks", c.MaxBlocks,
 		"skip (and report) functions with more basic blocks than this; 0 means no limit")
@@ -118,6 +120,9 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 	}()
 	funcs := buildSSA(pass, sel, cfg.MaxShare)
 	ps.findProducers(funcs)
+	called := calledOnly(pass, sel.decls)
+	ps.refineParams(funcs, called)
+	ps.aliases = aliasedParams(funcs, called)
 	for _, fn := range funcs {
 		current = fn
 		if m := ps.model(fn); m != nil && len(m.Conns) > 0 {
@@ -126,6 +131,7 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 		ps.collectLingers(fn)
 	}
 	current = nil
+	ps.lingerCalls(funcs)
 	ps.overflowNotes()
 	ps.reportBudget()
 	ps.exportFacts(funcs)
@@ -134,8 +140,11 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 
 // exportFacts exports the facts of the package's named functions, in
 // source order: a Summary for each function with a conn-like parameter
-// that says something about one, and an InMemory fact for each in-memory
-// producer.
+// that says something about one, an InMemory fact for each in-memory
+// producer, and a Signals fact for each function that signals one of its
+// parameters on every path, and a LingerParams fact for each function
+// whose parameter reaches a linger setting, and a Wraps fact for each
+// wrapper constructor.
 func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 	for _, fn := range funcs {
 		obj, ok := fn.Object().(*types.Func)
@@ -152,6 +161,9 @@ func (ps *pkgState) exportFacts(funcs []*ssa.Function) {
 		if r := ps.producedResults(fn); len(r) > 0 {
 			ps.pass.ExportObjectFact(obj, &InMemory{Results: r})
 		}
+		ps.exportSignals(fn, obj)
+		ps.exportLingerParams(fn, obj)
+		ps.exportWraps(fn, obj)
 	}
 }
 
@@ -170,6 +182,30 @@ type pkgState struct {
 	// for which they are (inmemory.go); sockets memoizes holdsSocket.
 	producers map[*ssa.Function]map[int]bool
 	sockets   map[types.Type]bool
+	// goTypes are the package's struct types whose objects a goroutine
+	// started in the package uses (fields.go).
+	goTypes map[*types.Named]bool
+	// refined are the io parameters every call passes a stream conn to
+	// (refine.go).
+	refined map[*ssa.Function]map[int]types.Type
+	// slotStores are the values the package stores into collections,
+	// by slot (collections.go).
+	slotStores map[heapSlot][]ssa.Value
+	// signalsOf memoizes the functions' signals (signals.go), wraps
+	// which of their results wrap which parameter (ownwrappers.go).
+	signalsOf map[*ssa.Function]*Signals
+	wraps     map[*ssa.Function][]int
+	// fieldFns are the func-valued fields the package always sets to one
+	// function (fieldfuncs.go).
+	fieldFns map[*types.Var]*fieldTarget
+	// aliases are, per function, the parameters every caller passes as
+	// one conn (aliases.go).
+	aliases map[*ssa.Function][]int
+	// lingerParams are the functions' parameters that reach a linger
+	// setting, and directives the package's //teardown: directives
+	// (lingercalls.go).
+	lingerParams map[*ssa.Function][]LingerParam
+	directives   []*directive.Directive
 }
 
 // newPkgState returns the empty state of modelling pass's package.
@@ -182,6 +218,8 @@ func newPkgState(pass *analysis.Pass, cfg *Config) *pkgState {
 		summaries: map[*ssa.Function]*Summary{},
 		result:    &Result{Config: cfg},
 		sameConn:  map[*ssa.Function][]int{},
+		signalsOf: map[*ssa.Function]*Signals{},
+		wraps:     map[*ssa.Function][]int{},
 	}
 }
 

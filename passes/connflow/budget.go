@@ -39,13 +39,13 @@ func (ps *pkgState) blockNote(fn *ssa.Function) {
 }
 
 // overflowNotes notes every stream conn that was given up (Overflow)
-// although the function made or received it, never handed it on, and
-// closes it: its Close is unchecked. The note is placed at the conn's
+// although the function made or received it and closes it: its Close is
+// unchecked. The note is placed at the conn's
 // first value with a position.
 func (ps *pkgState) overflowNotes() {
 	for _, f := range ps.result.Funcs {
 		for _, c := range f.Conns {
-			if !c.Overflow || c.Escaped != "" || c.Origin != FromCall && c.Origin != FromParam ||
+			if !c.Overflow || c.Origin != FromCall && c.Origin != FromParam ||
 				!c.IsStream() || len(c.EventsOf(Close)) == 0 {
 				continue
 			}

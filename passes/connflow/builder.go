@@ -32,8 +32,13 @@ type funcBuilder struct {
 	// noTeardown marks values from net.Pipe, an in-memory producer
 	// (inmemory.go) or a datagram Dial: they have a conn type but no TCP
 	// teardown.
-	noTeardown map[ssa.Value]bool
-	accepted   map[ssa.Value]bool // values returned by Accept or Hijack
+	noTeardown   map[ssa.Value]bool
+	accepted     map[ssa.Value]bool      // values returned by Accept or Hijack
+	drops        map[*Conn]map[edge]bool // edges after which a path holds another value (dropEdges)
+	fieldReps    map[fieldKey]ssa.Value  // the first value of each object's conn field (fields.go)
+	stored       map[fieldKey]bool       // the fields the function stores to (fields.go)
+	virtual      []fieldKey              // object fields reached only through calls (objects.go)
+	virtualConns map[fieldKey]*Conn      // their conns
 
 	// Events and what the dataflow does at each instruction.
 	evs     map[evKey]*Event
@@ -44,6 +49,9 @@ type funcBuilder struct {
 	onErr   map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its error edge
 	onFalse map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its false edge
 	goSites map[*Conn]map[ssa.Instruction]bool
+	errIfs  map[*ssa.Call][]*ssa.If     // the Ifs that test a call's error result (feasible.go)
+	phiMemo map[edge][]cond             // what entering a block through an edge tells (feasible.go)
+	errRets map[*ssa.Call][]*ssa.Return // the Returns that return a call's error (feasible.go)
 }
 
 // alternatives are the event sequences of one call, one per path through
@@ -53,13 +61,13 @@ type alternatives [][]*Event
 // newFuncBuilder returns a builder for fn with empty state.
 func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 	return &funcBuilder{
-		ps: ps, fn: fn, f: &Func{SSA: fn},
+		ps: ps, fn: fn, f: &Func{SSA: fn, handsOn: map[int]bool{}},
 		uf: classes{}, roots: map[ssa.Value]root{}, conns: map[ssa.Value]*Conn{},
-		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{},
+		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{}, drops: map[*Conn]map[edge]bool{}, fieldReps: map[fieldKey]ssa.Value{}, virtualConns: map[fieldKey]*Conn{},
 		evs: map[evKey]*Event{}, steps: map[*Conn]map[ssa.Instruction][]step{},
 		groups: map[*Conn][]alternatives{}, edges: map[*Conn]map[*ssa.If]branch{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},
-		goSites: map[*Conn]map[ssa.Instruction]bool{},
+		goSites: map[*Conn]map[ssa.Instruction]bool{}, errIfs: map[*ssa.Call][]*ssa.If{}, phiMemo: map[edge][]cond{}, errRets: map[*ssa.Call][]*ssa.Return{},
 	}
 }
 
@@ -67,11 +75,15 @@ func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 // in which no value denotes a conn has a model without conns.
 func (b *funcBuilder) build() *Func {
 	b.identities()
-	if len(b.uf) == 0 {
+	b.objectCalls()
+	if len(b.uf) == 0 && len(b.virtual) == 0 {
 		return b.f
 	}
 	b.makeConns()
+	b.makeVirtualConns()
+	b.dropEdges()
 	b.resets()
+	b.goStarts()
 	b.eventsAndEscapes()
 	b.joins()
 	for _, c := range b.f.Conns {
@@ -91,10 +103,33 @@ func (b *funcBuilder) connOf(v ssa.Value) *Conn {
 	return nil
 }
 
-// escape records that ownership of c left the function, and how; the
-// first reason is kept.
-func (b *funcBuilder) escape(c *Conn, why string) {
-	if c != nil && c.Escaped == "" {
+// escape records that ownership of c leaves the function at instr, in
+// the given mode, and why: an Escape event on the paths through instr,
+// after which those paths are not judged (flow.go). The conn's Escaped
+// keeps the first reason.
+func (b *funcBuilder) escape(c *Conn, instr ssa.Instruction, mode callMode, why string) {
+	if c == nil {
+		return
+	}
+	ev := b.escapeEvent(c, instr, mode, "", why)
+	if mode == modeDefer {
+		b.groups[c] = append(b.groups[c], alternatives{{ev}})
+		b.addStep(c, instr, step{op: stepPush, group: len(b.groups[c]) - 1})
+		return
+	}
+	b.addStep(c, instr, step{op: stepApply, paths: alternatives{{ev}}})
+}
+
+// escapeEvent returns the Escape event of c at instr, noting the first
+// reason on the conn.
+func (b *funcBuilder) escapeEvent(c *Conn, instr ssa.Instruction, mode callMode, via, why string) *Event {
+	if c.Escaped == "" {
 		c.Escaped = why
 	}
+	ev := b.event(c, instr, Escape, via, mode, false)
+	ev.Operand = -1
+	if ev.Reason == "" {
+		ev.Reason = why
+	}
+	return ev
 }

@@ -1,6 +1,7 @@
 package connflow
 
 import (
+	"go/token"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
@@ -22,17 +23,20 @@ type callSite struct {
 // A use is what one call does to one conn it involves.
 type use struct {
 	value   ssa.Value // the operand or closure binding that carries the conn
+	conn    *Conn     // or the conn itself (an object's field: objects.go)
 	operand int       // its index among the operands; -1 for a closure binding
 	mode    callMode  // when its events happen
 	// paths are the event sequences, one per path through the callee;
 	// Escape in one of them hands the conn on.
 	paths      [][]Kind
-	via        string // the helper or closure, "" for a catalogued operation
-	calleeOwns bool   // a named function that received the conn owns it during the call
-	onErr      Kind   // what a non-nil error result means for the conn (0: nothing)
-	onFalse    Kind   // what a false bool result means (Scanner.Scan)
+	outcomes   []outcome // per path, what it returns as the callee's error (summaries only)
+	via        string    // the helper or closure, "" for a catalogued operation
+	calleeOwns bool      // a named function that received the conn owns it during the call
+	onErr      Kind      // what a non-nil error result means for the conn (0: nothing)
+	onFalse    Kind      // what a false bool result means (Scanner.Scan)
 	linger     LingerValue
 	escape     string // if set, the conn escapes for this reason (a closure that cannot be analyzed)
+	prefix     bool   // a read of a bounded prefix (Event.Prefix)
 }
 
 // A decision is what a call does: its uses, in the order their events are
@@ -40,6 +44,7 @@ type use struct {
 type decision struct {
 	uses    []use
 	neutral []int
+	known   bool // the callee is understood: objects among the operands are not handed on
 }
 
 // understood reports whether the decision accounts for operand i.
@@ -54,7 +59,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 	call := instr.Common()
 	s := callSite{instr: instr, ops: operands(call)}
 	mc, _ := call.Value.(*ssa.MakeClosure)
-	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) {
+	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) && !slices.ContainsFunc(s.ops, b.isObject) && !launchesClosure(call) {
 		return
 	}
 	d := b.decide(s, mc)
@@ -63,22 +68,40 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 	}
 	for i, o := range s.ops {
 		if b.tracked(o) && !d.understood(i) {
-			b.escape(b.connOf(o), "passed to "+calleeName(call))
+			b.escape(b.connOf(o), instr, modeOf(instr), "passed to "+calleeName(call))
+		}
+		if !d.known && !b.declaredHere(call) {
+			b.handsOnObject(o, instr, modeOf(instr), "its object passed to "+calleeName(call))
 		}
 	}
+}
+
+// isObject reports whether v is an object of a struct type the package
+// declares (objects.go).
+func (b *funcBuilder) isObject(v ssa.Value) bool { _, ok := b.objectOf(v); return ok }
+
+// declaredHere reports whether call's static callee is a function of this
+// package whose body is not built: it mentions no conn (select.go), so it
+// does nothing to an object's conns.
+func (b *funcBuilder) declaredHere(call *ssa.CallCommon) bool {
+	fn := call.StaticCallee()
+	return fn != nil && fn.Blocks == nil && fn.Pkg != nil && fn.Pkg.Pkg == b.ps.pass.Pkg
 }
 
 // decide returns what the call does. The first rule that applies decides:
 //
 //  1. a call through an interface: the conn and wrapper methods of the
-//     catalogue (ops.go);
+//     catalogue (ops.go), or the union of the implementations of the
+//     package's own closed interface (ifaces.go);
 //  2. a closure made here: its summary, inlined (closures.go);
 //  3. a wrapper constructor (bufio.NewWriter(c)): no event, its result is
 //     the same conn (identity.go);
 //  4. a method of a catalogued type;
 //  5. a catalogued package function (io.Copy, fmt.Fprintf, ...);
 //  6. a goroutine launcher (WaitGroup.Go): its closure, as a go statement;
-//  7. a function with a summary: this package's model or a fact.
+//  7. a function with a summary: this package's model or a fact; also
+//     through a func-valued field the package always sets to one
+//     function (fieldfuncs.go).
 //
 // Anything else decides nothing.
 func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
@@ -88,6 +111,15 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 		if effs, ok := methodEffects(call.Value.Type(), call.Method.Name()); ok {
 			return catalogued(s, mode, effs, false, 0)
 		}
+		if effs, ok := halfCloseMethods[call.Method.Name()]; ok && b.tracked(call.Value) {
+			// A conn viewed through an interface of its own
+			// (`type closeWriter interface{ CloseWrite() error }`):
+			// its half-close is the conn's.
+			return catalogued(s, mode, effs, false, 0)
+		}
+		if d, ok := b.implementedCall(s, mode, call); ok {
+			return d // the package's own closed interface (ifaces.go)
+		}
 		return decision{}
 	}
 	if mc != nil {
@@ -96,7 +128,7 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	callee := call.StaticCallee()
 	key, _ := funcKey(callee)
 	if idx, ok := wrapperConstructors[key]; ok {
-		return decision{neutral: idx}
+		return decision{neutral: idx, known: true}
 	}
 	if callee != nil && callee.Signature.Recv() != nil && len(s.ops) > 0 {
 		if effs, ok := methodEffects(callee.Signature.Recv().Type(), callee.Name()); ok {
@@ -115,9 +147,24 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 		return decision{}
 	}
 	if callee == nil {
+		if fn, bound := b.fieldCallee(call.Value); fn != nil {
+			return b.summarizedFrom(s, mode, fn, bound) // a handler field always set to fn (fieldfuncs.go)
+		}
 		return decision{}
 	}
 	return b.summarized(s, mode, callee)
+}
+
+// launchesClosure reports whether call starts a closure made here in a
+// goroutine (WaitGroup.Go, errgroup.Group.Go): the conns it captures are
+// not among the call's operands.
+func launchesClosure(call *ssa.CallCommon) bool {
+	i, ok := goLaunchers[keyOf(call)]
+	if !ok || i >= len(call.Args) {
+		return false
+	}
+	_, ok = call.Args[i].(*ssa.MakeClosure)
+	return ok
 }
 
 // catalogued turns the catalogue's effects into uses. A write by a package
@@ -126,7 +173,7 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 // operands in neutral (a method's receiver) are understood even when the
 // method does nothing to them.
 func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral ...int) decision {
-	d := decision{neutral: neutral}
+	d := decision{neutral: neutral, known: true}
 	for _, e := range effs {
 		if e.operand >= len(s.ops) {
 			continue
@@ -139,6 +186,11 @@ func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral
 		if isFunc && k == Write && buffered(s.ops[e.operand]) {
 			k = BufWrite // fmt.Fprintf(bw, ...) fills bw's buffer
 		}
+		if isFunc && k == ReadEOF && boundedPrefix(s, e.operand) {
+			// io.ReadAll(io.LimitReader(c, 512)) keeps 512 bytes; where it
+			// fails, the read side has ended.
+			k, u.prefix, u.onErr = Read, true, ReadEOF
+		}
 		u.paths = [][]Kind{{k}}
 		d.uses = append(d.uses, u)
 	}
@@ -149,20 +201,31 @@ func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral
 // named function (not a closure) owns its conn parameters for the
 // duration of the call.
 func (b *funcBuilder) summarized(s callSite, mode callMode, callee *ssa.Function) decision {
+	return b.summarizedFrom(s, mode, callee, 0)
+}
+
+// summarizedFrom is summarized for a callee whose first bound parameters
+// are not among the operands (a method value's receiver): operand i is
+// its parameter i+bound. Object effects are applied only when nothing is
+// bound.
+func (b *funcBuilder) summarizedFrom(s callSite, mode callMode, callee *ssa.Function, bound int) decision {
 	sum := b.ps.summary(callee)
 	if sum == nil {
 		return decision{}
 	}
-	var d decision
+	d := decision{known: true}
 	for i, o := range s.ops {
 		if !b.tracked(o) {
 			continue
 		}
-		if pe, ok := sum.param(i); ok {
-			paths := kindPaths(pe.Paths)
-			d.uses = append(d.uses, use{value: o, operand: i, mode: mode, paths: paths, via: callee.Name(),
+		if pe, ok := sum.param(i + bound); ok {
+			paths, outs := decodePaths(pe.Paths)
+			d.uses = append(d.uses, use{value: o, operand: i, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
 				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths)})
 		}
+	}
+	if bound == 0 {
+		d.uses = append(d.uses, b.objectUses(s, mode, callee, sum)...)
 	}
 	return d
 }
@@ -170,12 +233,15 @@ func (b *funcBuilder) summarized(s callSite, mode callMode, callee *ssa.Function
 // apply records one use at the call site; a direct call's error and false
 // results are remembered for the branches on them (edges.go).
 func (b *funcBuilder) apply(s callSite, u use) {
-	c := b.connOf(u.value)
+	c := u.conn
+	if c == nil {
+		c = b.connOf(u.value)
+	}
 	if c == nil {
 		return
 	}
 	if u.escape != "" {
-		b.escape(c, u.escape)
+		b.escape(c, s.instr, u.mode, u.escape)
 		return
 	}
 	b.record(c, s, u)
@@ -211,6 +277,43 @@ func buffered(v ssa.Value) bool {
 		}
 		return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
 	}
+}
+
+// boundedPrefix reports whether operand i of a package function that
+// reads its source to the end (io.ReadAll, io.Copy) is a reader limited
+// to a constant number of bytes, io.LimitReader(c, 512): the call keeps
+// a bounded prefix of what the peer sends. Copied into io.Discard it is a
+// bounded drain instead, and a limit that is not a constant is a frame
+// length the protocol announced (a websocket payload): both stay a read
+// to EOF of what was asked.
+func boundedPrefix(s callSite, i int) bool {
+	if i > 0 && isDiscard(s.ops[0]) {
+		return false
+	}
+	v := s.ops[i]
+	for {
+		switch x := v.(type) {
+		case *ssa.ChangeInterface:
+			v = x.X
+			continue
+		case *ssa.Call:
+			if keyOf(&x.Call) == [2]string{"io", "LimitReader"} && len(x.Call.Args) == 2 {
+				_, ok := constInt(x.Call.Args[1], 0)
+				return ok
+			}
+		}
+		return false
+	}
+}
+
+// isDiscard reports whether v is io.Discard.
+func isDiscard(v ssa.Value) bool {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		if g, ok := u.X.(*ssa.Global); ok {
+			return g.Name() == "Discard" && g.Pkg != nil && g.Pkg.Pkg.Path() == "io"
+		}
+	}
+	return false
 }
 
 // keyOf names the static callee of call (funcKey), or nothing for an

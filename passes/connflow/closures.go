@@ -20,7 +20,7 @@ func (b *funcBuilder) closureCall(s callSite, mode callMode, mc *ssa.MakeClosure
 	}
 	b.tellSameConn(fn, mc)
 	sum := b.ps.summary(fn)
-	var d decision
+	d := decision{known: sum != nil}
 	for i, bind := range mc.Bindings {
 		if b.connOf(bind) == nil {
 			continue
@@ -31,7 +31,8 @@ func (b *funcBuilder) closureCall(s callSite, mode callMode, mc *ssa.MakeClosure
 		}
 		for _, fe := range sum.FreeVars {
 			if fe.Index == i {
-				d.uses = append(d.uses, use{value: bind, operand: -1, mode: mode, paths: kindPaths(fe.Paths), via: "a closure"})
+				paths, outs := decodePaths(fe.Paths)
+				d.uses = append(d.uses, use{value: bind, operand: -1, mode: mode, paths: paths, outcomes: outs, via: "a closure"})
 			}
 		}
 	}
@@ -40,8 +41,8 @@ func (b *funcBuilder) closureCall(s callSite, mode callMode, mc *ssa.MakeClosure
 			continue
 		}
 		if pe, ok := sum.param(i); ok {
-			paths := kindPaths(pe.Paths)
-			d.uses = append(d.uses, use{value: a, operand: i, mode: mode, paths: paths, via: "a closure",
+			paths, outs := decodePaths(pe.Paths)
+			d.uses = append(d.uses, use{value: a, operand: i, mode: mode, paths: paths, outcomes: outs, via: "a closure",
 				calleeOwns: true, onErr: errKindOf(paths)})
 		}
 	}

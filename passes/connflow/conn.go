@@ -16,25 +16,47 @@ import (
 type Func struct {
 	SSA   *ssa.Function
 	Conns []*Conn
+
+	handsOn map[int]bool // object parameters handed to unknown code (objects.go)
+	// starts are the goroutines the function starts, by go statement,
+	// and startOrder the same in block order (goroutines.go).
+	starts     map[ssa.Instruction]*goStart
+	startOrder []*goStart
+	// aliases are the parameters every caller passes as one conn: the
+	// group (its first parameter) of each, -1 for none (aliases.go).
+	aliases []int
+}
+
+// aliased reports whether parameter i is in a group that every caller
+// passes as one conn, and is not its first: the first speaks for it in
+// the summary.
+func (f *Func) aliased(i int) bool {
+	return i < len(f.aliases) && f.aliases[i] >= 0 && f.aliases[i] != i
 }
 
 // Origin says where a connection value comes from.
 type Origin int
 
-// The origins, from the strongest claim of ownership to the weakest.
+// The origins.
 const (
 	FromCall    Origin = iota // a call returned it: net.Dial, Accept, a constructor; this function owns it
 	FromParam                 // a parameter: this function owns it if it closes it
 	FromFreeVar               // captured by a closure: the enclosing function owns it
 	FromHeap                  // loaded from a field, global, map, slice or channel: someone else owns it
+	FromField                 // a field of an object the package declares, reached from a parameter (fields.go): the object owns it, and its methods are judged with it
 )
+
+// claim ranks the origins from the strongest claim of ownership to the
+// weakest.
+var claim = map[Origin]int{FromCall: 0, FromParam: 1, FromField: 2, FromFreeVar: 3, FromHeap: 4}
 
 // weaker reports whether o claims less ownership than p. When the values
 // of one conn disagree, the weakest origin is the conn's: a conn that any
 // of its values loaded from the heap belongs to whoever stored it there,
-// one captured from the enclosing function belongs to that function, and
-// a parameter merged with a call's result is still the caller's.
-func (o Origin) weaker(p Origin) bool { return o > p }
+// one captured from the enclosing function belongs to that function, a
+// field reached from a parameter to its object, and a parameter merged
+// with a call's result is still the caller's.
+func (o Origin) weaker(p Origin) bool { return claim[o] > claim[p] }
 
 // A Conn is one connection inside one function: every SSA value that
 // denotes it (through Phi, interface conversion, type assertion, local
@@ -53,8 +75,9 @@ type Conn struct {
 	// Value is a representative SSA value, and Values all of them.
 	Value  ssa.Value
 	Values []ssa.Value
-	// Escaped is non-empty when ownership left the function; it says how.
-	// Rules about closing stay silent for escaped conns.
+	// Escaped is non-empty when ownership left the function on some path;
+	// it says how, the first time. The paths through an escape are not
+	// judged after it (flow.go); the other paths are.
 	Escaped string
 	// ConcurrentDrain is set when a goroutine started by this function
 	// reads the conn until EOF (a proxy's copy loop): it drains the conn
@@ -78,14 +101,47 @@ type Conn struct {
 	// before it on each path), in the order the dataflow found them.
 	Reaching map[*Event][]History
 
-	exits     []History                // histories at the function's returns (for summaries)
+	exits     []exit                   // histories at the function's returns, and their outcomes (for summaries)
+	keys      []fieldKey               // the object fields this conn is (FromField; fields.go)
 	goReaders map[ssa.Instruction]bool // go statements whose goroutine reads the conn
 }
 
 // Owned reports whether this function owns the conn: it made or received
-// it, and did not hand it on. Only owned conns are judged at Close.
+// it, and its paths were not given up on. Only owned conns are judged at
+// Close, each on the paths that did not hand it on before.
 func (c *Conn) Owned() bool {
-	return c.Escaped == "" && !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam)
+	return !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam || c.Origin == FromField)
+}
+
+// The reasons Unjudged gives.
+const (
+	UnjudgedHeap      = "loaded from the heap"
+	UnjudgedFreeVar   = "captured by a closure"
+	UnjudgedOverflow  = "overflow"
+	UnjudgedNotStream = "not a stream socket"
+	UnjudgedEscaped   = "escaped: " // followed by the first reason ownership left
+	UnjudgedNoPath    = "no path reaches it holding the conn"
+)
+
+// Unjudged says why no rule judges the Close ev of c, or "" if the rules
+// judge it: the function owns c, it is a stream socket, and some path
+// reaches ev without having handed c on before.
+func (c *Conn) Unjudged(ev *Event) string {
+	switch {
+	case c.Overflow:
+		return UnjudgedOverflow
+	case c.Origin == FromHeap:
+		return UnjudgedHeap
+	case c.Origin == FromFreeVar:
+		return UnjudgedFreeVar
+	case !c.IsStream():
+		return UnjudgedNotStream
+	case len(c.Reaching[ev]) == 0 && c.Escaped != "":
+		return UnjudgedEscaped + c.Escaped
+	case len(c.Reaching[ev]) == 0:
+		return UnjudgedNoPath
+	}
+	return ""
 }
 
 // IsStream reports whether the conn is known to be a stream socket whose
@@ -103,22 +159,6 @@ func (c *Conn) EventsOf(k Kind) []*Event {
 		}
 	}
 	return out
-}
-
-// Joined reports whether, after h[i], the function waited for all the
-// goroutines that use c: a Wait, or at least as many channel receives as
-// there are such goroutines.
-func (c *Conn) Joined(h History, i int) bool {
-	n := 0
-	for _, e := range h[max(i+1, 0):] {
-		switch e.Kind {
-		case JoinAll:
-			return true
-		case Join:
-			n++
-		}
-	}
-	return c.Goroutines > 0 && n >= c.Goroutines
 }
 
 // ReadByOtherGoroutine reports whether a goroutine started by another go
@@ -154,11 +194,12 @@ func (c *Conn) InExchangeLoop(ev *Event) bool {
 }
 
 // params counts the parameters among the conn's values: more than one
-// means a phi merged two parameters into this conn.
+// means a phi merged two parameters into this conn. Parameters that every
+// caller passes as one conn count once.
 func (c *Conn) params() int {
 	n := 0
 	for _, v := range c.Values {
-		if _, ok := v.(*ssa.Parameter); ok {
+		if p, ok := v.(*ssa.Parameter); ok && !c.Fn.aliased(paramIndex(p)) {
 			n++
 		}
 	}

@@ -10,9 +10,11 @@
 // connections left unanalyzed because a budget was hit
 //
 // The analyzer's Result is the model of the package (Funcs, Lingers,
-// Budget, Config). It exports two facts: a Summary of what a function
-// does to its conn-like parameters, and InMemory for a function that only
-// makes in-memory conns. It builds SSA only for the functions that can
+// Budget, Config). It exports four facts: a Summary of what a function
+// does to its conn-like parameters, InMemory for a function that only
+// makes in-memory conns, Signals for a function that signals a channel
+// or WaitGroup parameter on every path, and LingerParams for a function
+// whose parameter reaches a linger setting. It builds SSA only for the functions that can
 // touch a connection, so it never forces SSA onto every dependency.
 //
 // # How a function is modelled
@@ -28,17 +30,33 @@
 //     ownership.
 //   - builder.go: the order of the three steps below.
 //   - identity.go: step 1, which SSA values are one conn (union-find), and
-//     where each conn comes from.
+//     where each conn comes from; aliases.go, which parameters of a helper
+//     every caller passes as one conn; refine.go, which io-typed
+//     parameters every call passes a stream conn to; ownwrappers.go, the
+//     project's own wrapper constructors (the Wraps fact).
+//   - conns.go: one Conn per class of values; fields.go and objects.go,
+//     the conns that objects of the package's struct types own, and how
+//     their methods' effects on them reach the caller.
 //   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for
-//     escapes, by construction.
+//     escapes, by construction. fieldfuncs.go: which function a call
+//     through a func-valued field calls; ifaces.go, which implementations
+//     a call through the package's own closed interface may reach.
+//   - signals.go, joins.go, aborts.go: how a goroutine tells that it has
+//     finished (the Signals fact), which goroutines each receive or Wait
+//     has certainly waited for, and where the function stops waiting on
+//     purpose.
 //   - flow.go: step 3, a bounded forward dataflow that finds the histories
-//     reaching every event, in the same order on every run.
+//     reaching every event, in the same order on every run; feasible.go,
+//     which branches a path can take given what it learnt on the way.
 //   - summary.go: a function's Summary, the fact through which its callers
 //     see into it.
-//   - inmemory.go: in-memory producers and the InMemory fact.
-//   - linger.go: SO_LINGER settings and the values they set.
+//   - inmemory.go, collections.go: in-memory producers (also of conns
+//     loaded from a collection of the package's) and the InMemory fact.
+//   - linger.go: SO_LINGER settings and the values they set;
+//     lingercalls.go and lingerfields.go, values that reach them through
+//     a helper's parameter or a field (the LingerParams fact).
 //   - select.go, program.go: which functions get SSA, and the SSA program
 //     shared by the passes of one load.
 //   - budget.go: where a budget cost a verdict, reported as a note.

@@ -1,6 +1,7 @@
 package connflow
 
 import (
+	"go/constant"
 	"go/token"
 	"go/types"
 
@@ -11,7 +12,7 @@ import (
 // of an If: where a write's error is non-nil the conn is broken (Failed);
 // where a read's error is non-nil, or io.EOF, or Scanner.Scan is false,
 // the read side has ended (ReadEOF); where an assertion to a CloseWrite
-// interface fails, the path has done all it can to half-close.
+// interface fails, the conn cannot be half-closed on that path.
 
 // A branch holds the events learnt on the edges of one If.
 type branch struct {
@@ -39,6 +40,7 @@ type test struct {
 // edgeEvents records the events learnt on ifi's edges, for every conn
 // the tested call acted on.
 func (b *funcBuilder) edgeEvents(ifi *ssa.If) {
+	b.abortEdge(ifi)
 	t := b.testOf(ifi)
 	if t == nil {
 		b.assertEdge(ifi)
@@ -60,9 +62,9 @@ func (b *funcBuilder) edgeEvents(ifi *ssa.If) {
 			ev.Pos = call.Call.Pos()
 		}
 		if t.onTrue {
-			b.setBranch(c, ifi, branch{then: ev})
+			b.addEdge(c, ifi, 0, ev)
 		} else {
-			b.setBranch(c, ifi, branch{els: ev})
+			b.addEdge(c, ifi, 1, ev)
 		}
 	}
 }
@@ -104,9 +106,13 @@ func (b *funcBuilder) testOf(ifi *ssa.If) *test {
 }
 
 // assertEdge handles `if cw, ok := c.(interface{ CloseWrite() error }); ok`:
-// on the edge where the assertion fails the conn cannot be half-closed,
-// so that path has done all it can (a CloseWrite event); likewise for a
-// drain helper interface. This keeps "half-close if possible" code quiet.
+// on the edge where the assertion fails the conn cannot be half-closed
+// (a NoHalf event), so that path has done all it can: without a FIN the
+// peer has no reason to finish, and a drain would only wait for the
+// deadline. Likewise, for an assertion to a reader that fails, a drain
+// (ReadEOF: nothing can be read there, as in a fix's drain of an
+// io.WriteCloser that holds a conn). This keeps "half-close if possible"
+// code quiet.
 func (b *funcBuilder) assertEdge(ifi *ssa.If) {
 	ex, ok := ifi.Cond.(*ssa.Extract)
 	if !ok || ex.Index != 1 {
@@ -120,23 +126,65 @@ func (b *funcBuilder) assertEdge(ifi *ssa.If) {
 	if c == nil {
 		return
 	}
+	k := NoHalf
 	if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "CloseWrite"); obj == nil {
-		return
+		// An assertion to a reader that fails: the conn cannot be read
+		// there, so that path cannot drain it either (a fix's drain of an
+		// io.WriteCloser that holds a conn).
+		if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "Read"); obj == nil {
+			return
+		}
+		k = ReadEOF
 	}
-	ev := b.event(c, ifi, CloseWrite, "", modeCall, false)
+	ev := b.event(c, ifi, k, "", modeCall, false)
 	ev.Operand = -1
 	ev.Pos = ta.Pos()
-	b.setBranch(c, ifi, branch{els: ev})
+	b.addEdge(c, ifi, 1, ev)
 }
 
-// setBranch records the events learnt on ifi's edges for c.
-func (b *funcBuilder) setBranch(c *Conn, ifi *ssa.If, br branch) {
+// addEdge records ev as learnt for c on the edge to ifi's succ'th
+// successor. An edge holds one event per conn: the first one recorded
+// stays (the tests recorded here never teach two things on one edge).
+func (b *funcBuilder) addEdge(c *Conn, ifi *ssa.If, succ int, ev *Event) {
 	m := b.edges[c]
 	if m == nil {
 		m = map[*ssa.If]branch{}
 		b.edges[c] = m
 	}
+	br := m[ifi]
+	switch {
+	case succ == 0 && br.then == nil:
+		br.then = ev
+	case succ == 1 && br.els == nil:
+		br.els = ev
+	}
 	m[ifi] = br
+}
+
+// deadEdge reports whether the edge from blk to its succ'th successor is
+// never taken: blk ends in an If on a condition that go/ssa left
+// constant, such as the `0 < N` that a `for range N` loop tests before
+// its first iteration.
+func deadEdge(blk *ssa.BasicBlock, succ int) bool {
+	ifi, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
+	if !ok {
+		return false
+	}
+	bin, ok := ifi.Cond.(*ssa.BinOp)
+	if !ok {
+		return false
+	}
+	x, okx := bin.X.(*ssa.Const)
+	y, oky := bin.Y.(*ssa.Const)
+	if !okx || !oky || x.Value == nil || y.Value == nil || x.Value.Kind() != y.Value.Kind() {
+		return false
+	}
+	switch bin.Op {
+	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+		taken := constant.Compare(x.Value, bin.Op, y.Value)
+		return taken == (succ == 1)
+	}
+	return false
 }
 
 // errCall returns the call whose error result v is, or nil.

@@ -29,17 +29,34 @@ const (
 	Close      Kind = 'c' // Close
 	Dup        Kind = 'f' // File(): the fd is duplicated, Close no longer ends the connection
 	Failed     Kind = 'x' // an operation on the conn failed on this path: the conn is broken
-	Escape     Kind = 'o' // ownership left the function (returned, stored, sent, or handed to unknown code)
+	Escape     Kind = 'o' // ownership left the function on this path (returned, stored, sent, or handed to unknown code)
 	Linger     Kind = 'l' // SetLinger
-	Join       Kind = 'j' // a receive from a channel: may wait for one goroutine started here
+	Join       Kind = 'j' // a receive from a channel: may wait for a goroutine started here
 	JoinAll    Kind = 'J' // WaitGroup.Wait or errgroup.Group.Wait: waits for the goroutines started here
+	NoHalf     Kind = 'n' // the conn cannot be half-closed on this path: an assertion to a CloseWrite interface failed
+	Go         Kind = 'g' // a goroutine that uses the conn is started here
+	Abort      Kind = 'a' // the function stops waiting for its goroutines on purpose: a copy failed, or the context is done
+	Wrapped    Kind = 'W' // a wrapper constructor returns the conn (or an object over it) to its caller, whose history goes on (ownwrappers.go)
 )
 
 var kindNames = map[Kind]string{
 	Write: "write", BufWrite: "buffered write", Read: "read", ReadEOF: "read to EOF",
 	CloseWrite: "CloseWrite", CloseRead: "CloseRead", Close: "Close", Dup: "File",
 	Failed: "failed", Escape: "escape", Linger: "SetLinger", Join: "receive", JoinAll: "Wait",
+	NoHalf: "no CloseWrite", Go: "go statement", Abort: "abort", Wrapped: "returned as a wrapper",
 }
+
+// counted reports whether events of kind k count one by one in a
+// history: consecutive ones are merged only if they are the same event,
+// repeated by a loop (each other receive, Wait or goroutine started is
+// one more).
+func (k Kind) counted() bool { return k == Join || k == JoinAll || k == Go }
+
+// goroutineOnly reports whether events of kind k are about goroutines
+// started by the function they happen in: a caller that applies the
+// function's summary does not see them (the callee's goroutines are not
+// the caller's).
+func (k Kind) goroutineOnly() bool { return k == Join || k == JoinAll || k == Go }
 
 // String returns the kind's name as messages use it ("read to EOF").
 func (k Kind) String() string { return kindNames[k] }
@@ -70,6 +87,19 @@ type Event struct {
 	// received the conn as a parameter: that function owns the conn for the
 	// duration of the call and is judged on its own.
 	CalleeOwns bool
+	// Reason says, for an Escape, how ownership left the function
+	// ("returned", "passed to serve", "handed on by handle").
+	Reason string
+	// Completes lists, for a Join or JoinAll, the go statements whose
+	// goroutines have certainly finished once it happened (joins.go).
+	Completes []ssa.Instruction
+	// Receives is, for a Join, how many receives it stands for: 1, or
+	// the receives of every iteration of a counted loop, on its exit.
+	Receives int
+	// Prefix is set for a Read that keeps a bounded prefix of what the
+	// peer sends, by design (io.ReadAll(io.LimitReader(c, 512))): it is
+	// no reply read in full.
+	Prefix bool
 }
 
 // String names the event's kind and, for an inlined event, where it

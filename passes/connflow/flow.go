@@ -21,10 +21,17 @@ import (
 // conn is given up (Overflow).
 const maxStates = 256
 
-// A pathState is one path's history and the defer groups registered on it.
+// A pathState is one path's history and the defer groups registered on
+// it. A path is gone when ownership left the function (an Escape: its
+// history is then that Escape alone), or when the variables that held
+// the conn hold another value from some point on (a phi edge: it keeps
+// the history so far). A gone path records nothing more, and no rule
+// judges what happens on it after that point.
 type pathState struct {
 	hist   History
 	defers *deferList
+	gone   bool
+	known  *known // how Ifs ahead go on this path (feasible.go)
 }
 
 // A deferList is the defer groups registered on a path, newest first; the
@@ -57,16 +64,18 @@ func (d *deferList) has(group int) bool {
 	return false
 }
 
-// A stateKey identifies a state: its events (by ID + 1, so that 0 pads)
-// and its defer list.
+// A stateKey identifies a state: its events (by ID + 1, so that 0 pads),
+// its defer list, whether it is gone, and what it knows.
 type stateKey struct {
 	events [maxHistory]int32
 	defers *deferList
+	gone   bool
+	known  *known
 }
 
 // key returns the state's identity.
 func (s pathState) key() stateKey {
-	k := stateKey{defers: s.defers}
+	k := stateKey{defers: s.defers, gone: s.gone, known: s.known}
 	for i, e := range s.hist {
 		k.events[i] = int32(e.ID) + 1
 	}
@@ -95,19 +104,19 @@ func (set *stateSet) add(s pathState) bool {
 
 // flowState is the dataflow of one conn.
 type flowState struct {
-	b     *funcBuilder
-	c     *Conn
-	lists map[deferList]*deferList // hash-consing of defer lists
+	b      *funcBuilder
+	c      *Conn
+	lists  map[deferList]*deferList // hash-consing of defer lists
+	knowns map[known]*known         // hash-consing of known lists
 }
 
 // flow computes, for every event of c, the histories that reach it
 // (c.Reaching), and the histories at the function's returns (c.exits).
 func (b *funcBuilder) flow(c *Conn) {
-	steps, edges := b.steps[c], b.edges[c]
-	if len(steps) == 0 && len(edges) == 0 {
+	if len(b.steps[c]) == 0 && len(b.edges[c]) == 0 {
 		return
 	}
-	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}}
+	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}, knowns: map[known]*known{}}
 	entry := b.fn.Blocks[0]
 	in := map[*ssa.BasicBlock]*stateSet{entry: {}}
 	in[entry].add(pathState{})
@@ -119,6 +128,9 @@ func (b *funcBuilder) flow(c *Conn) {
 		queued[blk] = false
 		cur := fs.through(blk, in[blk])
 		for i, succ := range blk.Succs {
+			if deadEdge(blk, i) {
+				continue
+			}
 			out := fs.alongEdge(blk, i, cur)
 			if in[succ] == nil {
 				in[succ] = &stateSet{}
@@ -147,9 +159,17 @@ func (fs *flowState) through(blk *ssa.BasicBlock, cur *stateSet) *stateSet {
 		for _, st := range steps[instr] {
 			cur = fs.apply(st, cur)
 		}
-		if _, ok := instr.(*ssa.Return); ok {
+		if ret, ok := instr.(*ssa.Return); ok {
+			o := errOutcome(ret)
 			for _, s := range cur.states {
-				fs.c.exits = appendUnique(fs.c.exits, s.hist)
+				so := o
+				if nonNil, ok := s.known.lookup(ret); ok && o == anyErr {
+					so = nilErr
+					if nonNil {
+						so = nonNilErr
+					}
+				}
+				fs.c.exits = appendExit(fs.c.exits, exit{s.hist, so})
 			}
 		}
 	}
@@ -157,20 +177,38 @@ func (fs *flowState) through(blk *ssa.BasicBlock, cur *stateSet) *stateSet {
 }
 
 // alongEdge returns the states on the edge from blk to its succ'th
-// successor: those at the end of blk, each continued with the event
-// learnt on that edge, if any.
+// successor: those at the end of blk that can take the edge (feasible.go),
+// each continued with the event learnt on that edge, if any, or gone if
+// the conn's variables hold another value after the edge (identity.go,
+// dropEdges), and knowing what the edge's phis tell.
 func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *stateSet {
-	ifi, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
-	if !ok {
-		return cur
+	e := edge{blk, blk.Succs[succ]}
+	ifi, _ := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
+	var ev *Event
+	if br, ok := fs.b.edges[fs.c][ifi]; ok && ifi != nil {
+		ev = br.on(succ)
 	}
-	br, ok := fs.b.edges[fs.c][ifi]
-	if !ok || br.on(succ) == nil {
-		return cur
-	}
+	conds := fs.b.phiConds(e)
 	out := &stateSet{}
 	for _, s := range cur.states {
-		out.add(fs.push(s, br.on(succ)))
+		if ifi != nil {
+			if c, ok := s.known.lookup(ifi); ok {
+				if c != (succ == 0) {
+					continue // this path cannot take the edge
+				}
+				s.known = fs.knowing(s.known, ifi, false, true)
+			}
+		}
+		if ev != nil {
+			s = fs.push(s, ev)
+		}
+		if fs.b.drops[fs.c][e] {
+			s.gone = true
+		}
+		for _, c := range conds {
+			s.known = fs.knowing(s.known, c.ifi, c.val, false)
+		}
+		out.add(s)
 	}
 	return out
 }
@@ -181,8 +219,14 @@ func (fs *flowState) apply(st step, in *stateSet) *stateSet {
 	for _, s := range in.states {
 		switch st.op {
 		case stepApply:
-			for _, p := range st.paths {
-				out.add(fs.pushAll(s, p))
+			for i, p := range st.paths {
+				t := fs.pushAll(s, p)
+				if st.call != nil {
+					for _, c := range fs.b.outcomeConds(st.call, st.outcomes[i]) {
+						t.known = fs.knowing(t.known, c.ifi, c.val, false)
+					}
+				}
+				out.add(t)
 			}
 		case stepPush:
 			if !s.defers.has(st.group) { // a defer in a loop registers once: its effect is the same
@@ -190,7 +234,10 @@ func (fs *flowState) apply(st step, in *stateSet) *stateSet {
 			}
 			out.add(s)
 		case stepReset:
-			out.add(pathState{defers: s.defers})
+			out.add(pathState{defers: s.defers, known: s.known})
+		case stepDrop:
+			s.gone = true
+			out.add(s)
 		case stepRun:
 			for _, t := range fs.runDefers(s) {
 				out.add(t)
@@ -203,7 +250,7 @@ func (fs *flowState) apply(st step, in *stateSet) *stateSet {
 // runDefers returns the states after the deferred groups registered on s
 // run, newest first (LIFO), each along every one of its paths.
 func (fs *flowState) runDefers(s pathState) []pathState {
-	states := []pathState{{hist: s.hist}}
+	states := []pathState{{hist: s.hist, gone: s.gone, known: s.known}}
 	groups := s.defers.groups()
 	for i := len(groups) - 1; i >= 0; i-- {
 		var next []pathState
@@ -237,14 +284,26 @@ func (fs *flowState) pushAll(s pathState, p []*Event) pathState {
 }
 
 // push appends ev to the history (merging with a last event of the same
-// kind, except receives, which are counted), recording the history
-// before it as reaching ev.
+// kind; those that are counted, receives, Waits and go statements, only
+// with the same event, as a loop repeats it), recording the history
+// before it as reaching ev. An Escape makes the path gone; a gone path
+// stays as it is.
 func (fs *flowState) push(s pathState, ev *Event) pathState {
+	if s.gone {
+		return s
+	}
 	h := s.hist
 	fs.c.Reaching[ev] = appendUnique(fs.c.Reaching[ev], h)
+	switch ev.Kind {
+	case Escape:
+		return pathState{hist: History{ev}, defers: s.defers, gone: true, known: s.known}
+	case Wrapped:
+		// The caller goes on with this history (ownwrappers.go).
+		return pathState{hist: append(append(History(nil), h...), ev), defers: s.defers, gone: true, known: s.known}
+	}
 	n := len(h)
 	var out History
-	if n > 0 && h[n-1].Kind == ev.Kind && ev.Kind != Join {
+	if n > 0 && h[n-1].Kind == ev.Kind && (!ev.Kind.counted() || h[n-1] == ev) {
 		out = append(append(History(nil), h[:n-1]...), ev)
 	} else {
 		out = append(append(History(nil), h...), ev)
@@ -252,7 +311,24 @@ func (fs *flowState) push(s pathState, ev *Event) pathState {
 	if len(out) > maxHistory {
 		out = out[len(out)-maxHistory:]
 	}
-	return pathState{hist: out, defers: s.defers}
+	return pathState{hist: out, defers: s.defers, known: s.known}
+}
+
+// An exit is a history that reaches a return, and what that return says
+// of the function's error result.
+type exit struct {
+	hist History
+	out  outcome
+}
+
+// appendExit appends x to xs unless xs holds an equal exit.
+func appendExit(xs []exit, x exit) []exit {
+	for _, old := range xs {
+		if old.out == x.out && sameHistory(old.hist, x.hist) {
+			return xs
+		}
+	}
+	return append(xs, x)
 }
 
 // appendUnique appends h to hs unless hs holds an equal history.

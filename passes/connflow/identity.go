@@ -1,11 +1,9 @@
 package connflow
 
 import (
-	"cmp"
 	"go/constant"
 	"go/token"
 	"go/types"
-	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -81,6 +79,7 @@ func (b *funcBuilder) identities() {
 			b.setRoot(p, FromParam, i)
 		}
 	}
+	b.joinAliasedParams()
 	for i, fv := range b.fn.FreeVars {
 		if IsConnLike(fv.Type()) || isCellOf(fv.Type()) {
 			b.setRoot(fv, FromFreeVar, i)
@@ -155,7 +154,9 @@ func (b *funcBuilder) identity(instr ssa.Instruction) bool {
 		b.called(in)
 	case *ssa.FieldAddr:
 		b.fieldAddr(in)
-	case *ssa.Field, *ssa.Index, *ssa.IndexAddr, *ssa.Lookup:
+	case *ssa.Field:
+		b.field(in)
+	case *ssa.Index, *ssa.IndexAddr, *ssa.Lookup:
 		b.fromHeap(in.(ssa.Value))
 	}
 	return len(b.uf) != before
@@ -196,6 +197,9 @@ func (b *funcBuilder) extracted(in *ssa.Extract) {
 			b.asserted(in, t.X, in.Type(), true)
 		}
 	case *ssa.Call:
+		if x := b.ps.wrappedArg(&t.Call, in.Index); x != nil {
+			b.joinIfTracked(in, x) // the project's own wrapper over a conn is that conn (ownwrappers.go)
+		}
 		if IsConnLike(in.Type()) && !b.tracked(in) {
 			b.madeByCall(in, &t.Call, in.Index)
 			if n := calleeName(&t.Call); strings.HasPrefix(n, "Accept") || n == "Hijack" {
@@ -249,6 +253,9 @@ func (b *funcBuilder) called(in *ssa.Call) {
 		}
 		return
 	}
+	if x := b.ps.wrappedArg(&in.Call, 0); x != nil {
+		b.joinIfTracked(in, x) // the project's own wrapper over a conn is that conn (ownwrappers.go)
+	}
 	if IsConnLike(in.Type()) && !b.tracked(in) {
 		b.madeByCall(in, &in.Call, 0)
 	}
@@ -266,13 +273,27 @@ func (b *funcBuilder) madeByCall(v ssa.Value, call *ssa.CallCommon, index int) {
 
 // fieldAddr decides &x.f: the embedded struct through which
 // *net.TCPConn's promoted methods (Write, Read, Close) are called is the
-// conn itself; any other conn-like field is on the heap.
+// conn itself; a conn-like field of an object the package declares is
+// the object's conn (fields.go); any other conn-like field is on the heap.
 func (b *funcBuilder) fieldAddr(in *ssa.FieldAddr) {
 	if b.tracked(in.X) && embeddedField(in.X.Type(), in.Field) {
 		b.uf.union(in, in.X)
 		return
 	}
-	b.fromHeap(in)
+	b.field(in)
+}
+
+// field decides a field address or a field of a struct value: the
+// object's conn if the field is its own, else from the heap.
+func (b *funcBuilder) field(v ssa.Value) {
+	if !IsConnLike(v.Type()) || b.tracked(v) {
+		return
+	}
+	if k, ok := b.ownField(v); ok {
+		b.fieldRoot(v, k)
+		return
+	}
+	b.fromHeap(v)
 }
 
 // datagramOrPipe reports whether call makes a conn without TCP teardown:
@@ -375,93 +396,33 @@ func paramIndex(v ssa.Value) int {
 	return 0
 }
 
-// makeConns turns the classes into Conns, in a deterministic order: the
-// classes of parameters, of free variables, then of instructions in block
-// order.
-func (b *funcBuilder) makeConns() {
-	members := map[ssa.Value][]ssa.Value{}
-	for v := range b.uf {
-		r := b.uf.find(v)
-		members[r] = append(members[r], v)
-	}
-	for _, r := range b.classOrder() {
-		c := b.newConn(r, sortedValues(members[r]))
-		b.conns[r] = c
-		b.f.Conns = append(b.f.Conns, c)
-	}
-}
+// An edge is a CFG edge, from a block to one of its successors.
+type edge struct{ from, to *ssa.BasicBlock }
 
-// classOrder returns the representatives of the classes in the order of
-// their first parameter, free variable or instruction.
-func (b *funcBuilder) classOrder() []ssa.Value {
-	var order []ssa.Value
-	seen := map[ssa.Value]bool{}
-	visit := func(v ssa.Value) {
-		if r := b.uf.find(v); r != nil && !seen[r] {
-			seen[r] = true
-			order = append(order, r)
-		}
-	}
-	for _, p := range b.fn.Params {
-		visit(p)
-	}
-	for _, fv := range b.fn.FreeVars {
-		visit(fv)
-	}
+// dropEdges finds, for each conn, the edges along which a phi of the conn
+// takes a value that is not the conn (a variable that holds the conn on
+// some paths and another stream, or nil, on others): after such an edge
+// the variable's events are not the conn's, so the path is dropped
+// (flow.go).
+func (b *funcBuilder) dropEdges() {
 	for _, blk := range b.fn.Blocks {
 		for _, instr := range blk.Instrs {
-			if v, ok := instr.(ssa.Value); ok {
-				visit(v)
+			phi, ok := instr.(*ssa.Phi)
+			if !ok {
+				break // phis come first in a block
+			}
+			c := b.connOf(phi)
+			if c == nil {
+				continue
+			}
+			for i, e := range phi.Edges {
+				if b.connOf(e) != c {
+					if b.drops[c] == nil {
+						b.drops[c] = map[edge]bool{}
+					}
+					b.drops[c][edge{blk.Preds[i], blk}] = true
+				}
 			}
 		}
 	}
-	return order
-}
-
-// newConn makes the Conn of the class represented by r. Its origin is the
-// weakest of its values' (Origin.weaker), FromHeap if none is a root; its
-// Type is the most specific connection type among them (a *tls.Conn
-// wins), unless a value has no TCP teardown.
-func (b *funcBuilder) newConn(r ssa.Value, values []ssa.Value) *Conn {
-	c := &Conn{ID: len(b.f.Conns), Fn: b.f, Value: r, Values: values, Origin: FromHeap,
-		Reaching: map[*Event][]History{}}
-	found := false
-	for _, v := range values {
-		if rt, ok := b.roots[v]; ok && (!found || rt.origin.weaker(c.Origin)) {
-			c.Origin, c.Index, found = rt.origin, rt.index, true
-		}
-		t := v.Type()
-		if isCell(v) {
-			t = t.Underlying().(*types.Pointer).Elem()
-		}
-		if IsConn(t) && (c.Type == nil || namedIs(t, "crypto/tls", "Conn")) {
-			c.Type = t
-		}
-	}
-	for _, v := range values {
-		if b.noTeardown[v] {
-			c.Type = nil // not a stream connection: no rule judges its Close
-		}
-		c.Accepted = c.Accepted || b.accepted[v]
-	}
-	return c
-}
-
-// sortedValues orders a class's values: parameters, then free variables,
-// then the rest, each by position and then by name.
-func sortedValues(vs []ssa.Value) []ssa.Value {
-	rank := func(v ssa.Value) int {
-		switch v.(type) {
-		case *ssa.Parameter:
-			return 0
-		case *ssa.FreeVar:
-			return 1
-		}
-		return 2
-	}
-	out := slices.Clone(vs)
-	slices.SortStableFunc(out, func(a, c ssa.Value) int {
-		return cmp.Or(cmp.Compare(rank(a), rank(c)), cmp.Compare(a.Pos(), c.Pos()), strings.Compare(a.Name(), c.Name()))
-	})
-	return out
 }

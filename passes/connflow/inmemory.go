@@ -72,6 +72,7 @@ func isGeneric(fn *ssa.Function) bool {
 // not justify until nothing changes.
 func (ps *pkgState) findProducers(funcs []*ssa.Function) {
 	ps.producers = map[*ssa.Function]map[int]bool{}
+	ps.indexStores(funcs)
 	var cands []*ssa.Function
 	for _, fn := range funcs {
 		if fn.Blocks == nil || isGeneric(fn) {
@@ -238,6 +239,9 @@ func (ps *pkgState) classify(v ssa.Value, seen map[ssa.Value]bool) memKind {
 			}
 		}
 	}
+	if slot, ok := elementLoad(v); ok {
+		return ps.slotKind(slot, seen) // loaded from a collection of the package's
+	}
 	return memOther
 }
 
@@ -291,31 +295,39 @@ func onlyLoaded(fv *ssa.FreeVar) bool {
 	return true
 }
 
-// fdHolders are the types that own a kernel socket or file descriptor
-// (besides the conns of IsConn): a value holding one is not in memory.
+// fdHolders are the types that own, or may own, a stream socket
+// (besides the conns of IsConn): a value holding one may have a TCP
+// teardown. A datagram socket (net.UDPConn, net.IPConn, a PacketConn) and
+// a file (*os.File: a TUN device, a serial line, a pipe) are not stream
+// sockets: a conn type of the package built over them only has no TCP
+// teardown, like one built in memory.
 var fdHolders = [][2]string{
 	{"net", "TCPConn"},
 	{"net", "UnixConn"},
-	{"net", "UDPConn"},
-	{"net", "IPConn"},
 	{"net", "conn"},
 	{"net", "netFD"},
-	{"net", "PacketConn"},
 	{"net", "Listener"},
 	{"net", "TCPListener"},
 	{"net", "UnixListener"},
 	{"crypto/tls", "Conn"},
-	{"os", "File"},
 	{"internal/poll", "FD"},
 	{"syscall", "Conn"},
 	{"syscall", "RawConn"},
 }
 
-// holdsSocket reports whether a value of type t may own a socket: t is a
-// conn (IsConn) or an fd holder, or one of its fields, elements or
+// notStream are the types that own a file descriptor that is not a
+// stream socket: a value holding only such is not a stream connection.
+var notStream = [][2]string{
+	{"net", "UDPConn"},
+	{"net", "IPConn"},
+	{"os", "File"},
+}
+
+// holdsSocket reports whether a value of type t may own a stream socket:
+// t is a conn (IsConn) or an fd holder, or one of its fields, elements or
 // pointees is, transitively. Interfaces that are not conns (io.ReadWriteCloser,
-// ssh.Channel, net.Addr) say nothing and count as no socket; type
-// parameters may be anything and count as one.
+// ssh.Channel, net.Addr, net.PacketConn) say nothing and count as no
+// stream socket; type parameters may be anything and count as one.
 func (ps *pkgState) holdsSocket(t types.Type) bool {
 	if r, ok := ps.sockets[t]; ok {
 		return r
@@ -342,6 +354,11 @@ func holdsSocket(t types.Type, seen map[types.Type]bool, depth int) bool {
 		return true
 	}
 	pkg, name := typeName(t)
+	for _, h := range notStream {
+		if h[0] == pkg && h[1] == name {
+			return false
+		}
+	}
 	for _, h := range fdHolders {
 		if h[0] == pkg && h[1] == name {
 			return true

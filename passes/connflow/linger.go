@@ -31,6 +31,21 @@ type LingerOp struct {
 	Value LingerValue
 	Raw   bool      // syscall/unix SetsockoptLinger rather than SetLinger
 	Pos   token.Pos // the call
+	// FromParam is set when the value is a parameter of Fn (or a field
+	// of one), passed by its callers: it is judged at the calls that
+	// supply it (lingercalls.go).
+	FromParam bool
+	// Via names the helper through which a call sets SO_LINGER: the
+	// call supplies a value that reaches the helper's SetLinger (or
+	// SO_LINGER) through a parameter or a field of one. "" for a
+	// SetLinger called here.
+	Via string
+	// Abort and Why are what the helper says for itself, for every
+	// call: whether a //teardown:abort directive covers its SetLinger,
+	// and the texts that may justify it (the comment above its
+	// SetLinger, its doc comment).
+	Abort bool
+	Why   []string
 }
 
 // lingerOf proves the seconds argument of SetLinger.

@@ -39,6 +39,14 @@ var connMethods = map[string][]opEffect{
 	"SetLinger":  {eff(0, Linger, 0)},
 }
 
+// halfCloseMethods are the conn methods that keep their meaning when a
+// conn is called through an interface that is not a conn's
+// (`interface{ CloseWrite() error }` named by the package).
+var halfCloseMethods = map[string][]opEffect{
+	"CloseWrite": connMethods["CloseWrite"],
+	"CloseRead":  connMethods["CloseRead"],
+}
+
 // stdConnNeutral lists methods of standard connection types that have no
 // teardown effect. For a user-defined interface, an unlisted method is an
 // unknown effect and hands the conn on (Escape).

@@ -1,6 +1,8 @@
 package connflow
 
 import (
+	"slices"
+
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -38,6 +40,7 @@ const (
 	stepPush                // register a deferred group
 	stepRun                 // run the registered deferred groups (RunDefers)
 	stepReset               // a new conn is made here (a Dial or Accept in a loop): its history starts empty
+	stepDrop                // the conn's variable gets another value: the path leaves the conn (gone)
 )
 
 // A step is one thing the dataflow does at an instruction.
@@ -45,6 +48,10 @@ type step struct {
 	op    stepOp
 	paths alternatives // stepApply
 	group int          // stepPush: the index in funcBuilder.groups
+	// call and outcomes: for stepApply at a call whose paths come from a
+	// summary, what each path returns as the call's error (feasible.go).
+	call     *ssa.Call
+	outcomes []outcome
 }
 
 // eventsAndEscapes walks the instructions in block order and records what
@@ -57,6 +64,13 @@ func (b *funcBuilder) eventsAndEscapes() {
 				b.call(in)
 			case *ssa.RunDefers:
 				for _, c := range b.f.Conns {
+					switch {
+					case b.returns(blk, c) && b.isWrapped(c):
+						b.wrapEvent(c, in) // a wrapper constructor's result: the caller goes on with it
+					case b.returns(blk, c):
+						// Returned: the caller owns it before the defers run.
+						b.escape(c, in, modeCall, "returned")
+					}
 					b.addStep(c, in, step{op: stepRun})
 				}
 			case *ssa.If:
@@ -74,25 +88,55 @@ func (b *funcBuilder) eventsAndEscapes() {
 func (b *funcBuilder) handedOn(instr ssa.Instruction) {
 	switch in := instr.(type) {
 	case *ssa.Return:
+		wrapped := b.wrappedConns(in)
+		for _, c := range wrapped {
+			b.wrapEvent(c, in)
+		}
 		for _, r := range in.Results {
-			b.escape(b.connOf(r), "returned")
+			if c := b.connOf(r); !slices.Contains(wrapped, c) {
+				b.escape(c, in, modeCall, "returned")
+			}
 		}
 	case *ssa.Store:
-		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) {
-			b.escape(c, "stored")
+		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) && !b.wrapperStore(in) {
+			b.escape(c, in, modeCall, "stored")
+		}
+		if !isCell(in.Addr) {
+			b.handsOnObject(in.Val, in, modeCall, "its object stored")
+		}
+		if c := b.connOf(in.Addr); c != nil && isCell(in.Addr) && b.connOf(in.Val) != c {
+			b.addStep(c, in, step{op: stepDrop}) // the variable holds another value from here on
 		}
 	case *ssa.Send:
-		b.escape(b.connOf(in.X), "sent on a channel")
+		b.escape(b.connOf(in.X), in, modeCall, "sent on a channel")
+		b.handsOnObject(in.X, in, modeCall, "its object sent on a channel")
 	case *ssa.MapUpdate:
-		b.escape(b.connOf(in.Value), "stored in a map")
-		b.escape(b.connOf(in.Key), "stored in a map")
+		b.escape(b.connOf(in.Value), in, modeCall, "stored in a map")
+		b.escape(b.connOf(in.Key), in, modeCall, "stored in a map")
+		b.handsOnObject(in.Value, in, modeCall, "its object stored in a map")
+		b.handsOnObject(in.Key, in, modeCall, "its object stored in a map")
 	case *ssa.MakeClosure:
 		if !closureInlined(in) {
 			for _, bind := range in.Bindings {
-				b.escape(b.connOf(bind), "captured by a closure that outlives the call")
+				b.escape(b.connOf(bind), in, modeCall, "captured by a closure that outlives the call")
+				b.handsOnObject(bind, in, modeCall, "its object captured by a closure that outlives the call")
 			}
 		}
 	}
+}
+
+// returns reports whether the block blk ends by returning the conn c.
+func (b *funcBuilder) returns(blk *ssa.BasicBlock, c *Conn) bool {
+	ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return)
+	if !ok {
+		return false
+	}
+	for _, r := range ret.Results {
+		if b.connOf(r) == c {
+			return true
+		}
+	}
+	return false
 }
 
 // resets starts a conn's history afresh where a call returns it: in a
@@ -121,15 +165,19 @@ func (b *funcBuilder) resets() {
 // record turns u's paths into events of c at the call site s, and
 // registers them as a step of c's dataflow: applied here, pushed as a
 // deferred group, or (in a goroutine) applied concurrently. A path that
-// hands the conn on makes it escape instead.
+// hands the conn on ends in an Escape event.
 func (b *funcBuilder) record(c *Conn, s callSite, u use) {
+	u.paths, u.outcomes = absorbEmpty(u.paths, u.outcomes)
 	var paths alternatives
 	for _, p := range u.paths {
 		var evs []*Event
 		for _, k := range p {
+			if u.via != "" && k.goroutineOnly() {
+				continue // the callee's goroutines, started and waited for inside it
+			}
 			if k == Escape {
-				b.escape(c, "handed on by "+u.via)
-				return
+				evs = append(evs, b.escapeEvent(c, s.instr, u.mode, u.via, "handed on by "+u.via))
+				break
 			}
 			if u.mode == modeGo && (k == Read || k == ReadEOF) {
 				b.concurrentRead(c, s.instr, k)
@@ -137,6 +185,7 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 			}
 			ev := b.event(c, s.instr, k, u.via, u.mode, u.calleeOwns)
 			ev.Linger = u.linger
+			ev.Prefix = ev.Prefix || u.prefix
 			ev.Operand = u.operand
 			evs = append(evs, ev)
 		}
@@ -144,13 +193,17 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 	}
 	switch u.mode {
 	case modeGo:
-		b.goSite(c, s.instr)
+		b.goSite(c, s.instr) // its Go event comes first
 	case modeDefer:
 		b.groups[c] = append(b.groups[c], paths)
 		b.addStep(c, s.instr, step{op: stepPush, group: len(b.groups[c]) - 1})
 		return
 	}
-	b.addStep(c, s.instr, step{op: stepApply, paths: paths})
+	st := step{op: stepApply, paths: paths}
+	if call, ok := s.instr.(*ssa.Call); ok && u.mode == modeCall && len(u.outcomes) == len(paths) {
+		st.call, st.outcomes = call, u.outcomes
+	}
+	b.addStep(c, s.instr, st)
 }
 
 // evKey identifies an event: one kind of operation on one conn at one
@@ -192,4 +245,39 @@ func (b *funcBuilder) addStep(c *Conn, instr ssa.Instruction, s step) {
 		b.steps[c] = m
 	}
 	m[instr] = append(m[instr], s)
+}
+
+// absorbEmpty drops a helper's paths that do nothing to the conn when
+// another path with the same outcome writes it: from the call site the
+// two cannot be told apart, and a writer's path that writes nothing is
+// its shortcut for empty input (bytes.Buffer.WriteTo with nothing
+// buffered), not a request it chose not to send. A path that does
+// nothing and returns differently (a nil error where the write's is
+// unknown) stays.
+func absorbEmpty(paths [][]Kind, outs []outcome) ([][]Kind, []outcome) {
+	out := func(i int) outcome {
+		if i < len(outs) {
+			return outs[i]
+		}
+		return anyErr
+	}
+	writes := func(p []Kind) bool { return slices.Contains(p, Write) || slices.Contains(p, BufWrite) }
+	var keepP [][]Kind
+	var keepO []outcome
+	for i, p := range paths {
+		absorbed := false
+		for j, q := range paths {
+			if len(p) == 0 && j != i && out(j) == out(i) && writes(q) {
+				absorbed = true
+				break
+			}
+		}
+		if !absorbed {
+			keepP = append(keepP, p)
+			if outs != nil {
+				keepO = append(keepO, out(i))
+			}
+		}
+	}
+	return keepP, keepO
 }

@@ -42,6 +42,7 @@ type selector struct {
 	sel       *selection
 	initPos   []token.Pos // conn mentions outside any function
 	testFiles map[*token.File]bool
+	lingers   []token.Pos // mentions of SetLinger and linger structs
 }
 
 // A span is a function declaration's extent.
@@ -57,6 +58,7 @@ func selectFuncs(pass *analysis.Pass, tests bool) *selection {
 		testFiles: map[*token.File]bool{}}
 	s.bySignature()
 	s.byMentions()
+	s.byLingerCalls()
 	s.sel.initKeep = func(e ast.Expr) bool {
 		for _, p := range s.initPos {
 			if e.Pos() <= p && p < e.End() {
@@ -113,13 +115,81 @@ func (s *selector) byMentions() {
 			if m {
 				s.mention(expr.Pos())
 			}
+			if isLingerStruct(tv.Type) {
+				s.lingers = append(s.lingers, expr.Pos())
+			}
 		}
 	}
 	for se, sel := range s.pass.TypesInfo.Selections {
 		if sel.Obj().Name() == "SetLinger" {
 			s.mention(se.Pos())
+			s.lingers = append(s.lingers, se.Pos())
 		}
 	}
+}
+
+// byLingerCalls selects the functions that call a function that may set
+// SO_LINGER from its parameters (lingercalls.go), whatever else they
+// mention: one of this package that sets it or calls one that does, or
+// one of another package with a LingerParams fact.
+func (s *selector) byLingerCalls() {
+	if !mayMentionConns(s.pass.Pkg) {
+		return // no linger setting can be reached from here
+	}
+	setters := map[*ast.FuncDecl]bool{}
+	hasFact := map[*types.Func]bool{}
+	for _, p := range s.lingers {
+		if d := s.declAt(p); d != nil {
+			setters[d] = true
+		}
+	}
+	calls := map[*ast.FuncDecl][]*ast.FuncDecl{} // callee -> callers
+	for id, obj := range s.pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		caller := s.declAt(id.Pos())
+		if !ok || caller == nil || !s.tests && inTestFile(s.pass.Fset, id.Pos(), s.testFiles) {
+			continue
+		}
+		if fn.Pkg() != s.pass.Pkg {
+			has, seen := hasFact[fn]
+			if !seen {
+				has = s.pass.ImportObjectFact(fn.Origin(), new(LingerParams))
+				hasFact[fn] = has
+			}
+			if has {
+				s.sel.decls[caller] = true
+			}
+			continue
+		}
+		if callee := s.declOf(fn.Origin()); callee != nil {
+			calls[callee] = append(calls[callee], caller)
+		}
+	}
+	work := make([]*ast.FuncDecl, 0, len(setters))
+	for _, sp := range s.decls {
+		if setters[sp.decl] {
+			work = append(work, sp.decl)
+		}
+	}
+	for len(work) > 0 {
+		d := work[0]
+		work = work[1:]
+		for _, caller := range calls[d] {
+			s.sel.decls[caller] = true
+			if !setters[caller] {
+				setters[caller] = true
+				work = append(work, caller)
+			}
+		}
+	}
+}
+
+// declOf returns the declaration of the package's function fn, or nil.
+func (s *selector) declOf(fn *types.Func) *ast.FuncDecl {
+	if d := s.declAt(fn.Pos()); d != nil && d.Name.Pos() == fn.Pos() {
+		return d
+	}
+	return nil
 }
 
 // mention selects the function around p, or keeps the package-level
@@ -237,8 +307,40 @@ func sigIsConnLike(info *types.Info, fd *ast.FuncDecl) bool {
 	sig := obj.Type().(*types.Signature)
 	// A conn result: the function may be an in-memory producer
 	// (inmemory.go), whose returns must be seen even when its body only
-	// mentions the concrete type it converts (return &pipe{}, nil).
-	return sigHasConnLike(sig) || len(connResults(sig)) > 0
+	// mentions the concrete type it converts (return &pipe{}, nil). An
+	// object that holds a conn: the method may act on the object's conn
+	// through its other methods (objects.go).
+	return sigHasConnLike(sig) || len(connResults(sig)) > 0 || sigHasConnObject(sig, obj.Pkg())
+}
+
+// sigHasConnObject reports whether sig has a receiver or parameter that
+// is a struct type declared in pkg with a conn-like field.
+func sigHasConnObject(sig *types.Signature, pkg *types.Package) bool {
+	if r := sig.Recv(); r != nil && holdsConnField(r.Type(), pkg, 0) {
+		return true
+	}
+	for v := range sig.Params().Variables() {
+		if holdsConnField(v.Type(), pkg, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsConnField reports whether t is, or points to, a struct type
+// declared in pkg with a conn-like field (or a field of such a type).
+func holdsConnField(t types.Type, pkg *types.Package, depth int) bool {
+	n := ownStruct(t, pkg)
+	if n == nil || depth > 3 {
+		return false
+	}
+	st := n.Underlying().(*types.Struct)
+	for f := range st.Fields() {
+		if IsConnLike(f.Type()) || holdsConnField(f.Type(), pkg, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // sigHasConnLike reports whether sig has a conn-like receiver or

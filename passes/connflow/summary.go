@@ -23,11 +23,26 @@ import (
 type Summary struct {
 	Params   []ParamEffect
 	FreeVars []ParamEffect `json:"-"` // closures only; never exported
+	// Fields are the effects on the conn fields of object parameters, and
+	// HandsOn the object parameters handed to code the model cannot see
+	// (objects.go). Callers apply them only to objects of their own
+	// package's types, so they are never exported.
+	Fields  []FieldEffect `json:"-"`
+	HandsOn []int         `json:"-"`
+}
+
+// FieldEffect is the set of paths for one conn field (Path, as in a
+// fieldKey) of an object parameter.
+type FieldEffect struct {
+	Param int
+	Path  string
+	Paths []string
 }
 
 // ParamEffect is the set of paths, as kind strings, for one parameter
 // (the receiver of a method is parameter 0). "o" means the function hands
-// the value on; "" is a path that does nothing to it.
+// the value on; "" is a path that does nothing to it. A path that returns
+// a nil error starts with '-', one that returns a non-nil error with '+'.
 type ParamEffect struct {
 	Index int
 	Paths []string
@@ -59,17 +74,28 @@ func (s *Summary) param(i int) (ParamEffect, bool) {
 	return ParamEffect{}, false
 }
 
-// kindPaths reads a summary's paths back as kinds.
-func kindPaths(paths []string) [][]Kind {
+// decodePaths reads a summary's paths back as kinds, with what each
+// returns as the function's error (its first character '-' or '+').
+func decodePaths(paths []string) ([][]Kind, []outcome) {
 	out := make([][]Kind, len(paths))
+	outs := make([]outcome, len(paths))
 	for i, p := range paths {
-		out[i] = []Kind(p)
+		switch {
+		case len(p) > 0 && p[0] == '-':
+			p, outs[i] = p[1:], nilErr
+		case len(p) > 0 && p[0] == '+':
+			p, outs[i] = p[1:], nonNilErr
+		}
+		// A wrapper constructor's Wrapped says the caller goes on with
+		// the conn as the call's result: nothing happens to it there.
+		out[i] = []Kind(strings.ReplaceAll(p, string(Wrapped), ""))
 	}
-	return out
+	return out, outs
 }
 
-// spell writes a history as a summary path.
-func spell(h History) string { return h.String() }
+// spell writes an exit as a summary path: its outcome's marker, then its
+// history's kinds.
+func spell(x exit) string { return x.out.marker() + x.hist.String() }
 
 // errKindOf derives, from a helper's paths, what a non-nil error from it
 // means: a helper that only reads met EOF or an error (ReadEOF); any other
@@ -106,7 +132,7 @@ func (ps *pkgState) summary(fn *ssa.Function) *Summary {
 		return s
 	}
 	var s *Summary
-	if fn.Pkg != nil && fn.Pkg.Pkg == ps.pass.Pkg {
+	if fn.Pkg != nil && fn.Pkg.Pkg == ps.pass.Pkg || ps.ownWrapper(fn) {
 		if m := ps.model(fn); m != nil {
 			s = m.summarize()
 		}
@@ -120,6 +146,15 @@ func (ps *pkgState) summary(fn *ssa.Function) *Summary {
 		ps.summaries[fn] = s
 	}
 	return s
+}
+
+// ownWrapper reports whether fn is a wrapper go/ssa made for a method
+// promoted to a struct type of this package (a struct embedding net.Conn,
+// say): its body is the field access and the call, modelled like any
+// function of the package.
+func (ps *pkgState) ownWrapper(fn *ssa.Function) bool {
+	recv := fn.Signature.Recv()
+	return fn.Synthetic != "" && fn.Blocks != nil && recv != nil && ownStruct(recv.Type(), ps.pass.Pkg) != nil
 }
 
 // A slot is a parameter ({0, index}) or a free variable ({1, index}).
@@ -161,24 +196,58 @@ func (f *Func) summarize() *Summary {
 	byIndex := func(a, b ParamEffect) int { return a.Index - b.Index }
 	slices.SortFunc(s.Params, byIndex)
 	slices.SortFunc(s.FreeVars, byIndex)
+	s.Fields = f.fieldEffects()
+	s.HandsOn = slices.Sorted(maps.Keys(f.handsOn))
 	return s
 }
 
-// summaryPaths returns the conn's paths as a summary spells them. It is
-// handed on ("o") when it escaped, was given up on, or is two parameters
-// merged into one conn by a phi (what happens to it happens to either,
-// so to neither for sure). A conn with no path to a return (every path
-// panics) has one empty path.
+// fieldEffects summarizes the conns of the object parameters' fields: one
+// FieldEffect per field, sorted by parameter and path. A conn that is two
+// fields at once is handed on.
+func (f *Func) fieldEffects() []FieldEffect {
+	var out []FieldEffect
+	for _, c := range f.Conns {
+		for _, k := range c.keys {
+			p, ok := k.base.(*ssa.Parameter)
+			if !ok {
+				continue
+			}
+			paths := c.summaryPaths()
+			if len(c.keys) > 1 {
+				paths = []string{string(Escape)}
+			}
+			slices.Sort(paths)
+			paths = slices.Compact(paths)
+			if len(paths) > maxSummary {
+				paths = []string{string(Escape)}
+			}
+			out = append(out, FieldEffect{Param: paramIndex(p), Path: k.path, Paths: paths})
+		}
+	}
+	slices.SortFunc(out, func(a, b FieldEffect) int {
+		if a.Param != b.Param {
+			return a.Param - b.Param
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
+	return out
+}
+
+// summaryPaths returns the conn's paths as a summary spells them; a path
+// that handed it on is "o". It is handed on on every path when it was
+// given up on, or is two parameters merged into one conn by a phi (what
+// happens to it happens to either, so to neither for sure). A conn with
+// no path to a return (every path panics) has one empty path.
 func (c *Conn) summaryPaths() []string {
-	if c.Escaped != "" || c.Overflow || c.Origin == FromParam && c.params() > 1 {
+	if c.Overflow || c.Origin == FromParam && c.params() > 1 {
 		return []string{string(Escape)}
 	}
 	if len(c.exits) == 0 {
 		return []string{""}
 	}
 	var out []string
-	for _, h := range c.exits {
-		out = append(out, spell(h))
+	for _, x := range c.exits {
+		out = append(out, spell(x))
 	}
 	return out
 }
@@ -197,7 +266,7 @@ func (f *Func) untouchedParams(paths map[slot]map[string]bool) {
 			continue
 		}
 		path := ""
-		if f.connOfValue(p) != nil {
+		if f.connOfValue(p) != nil && !f.aliased(i) { // an aliased parameter's paths are its group's (aliases.go)
 			path = string(Escape)
 		}
 		paths[slot{0, i}] = map[string]bool{path: true}
@@ -205,14 +274,18 @@ func (f *Func) untouchedParams(paths map[slot]map[string]bool) {
 }
 
 // informative drops the parameters that the function only hands on
-// ("o" on every path): a caller that finds no summary for an argument
-// takes it as handed on too, so their facts would say nothing. They were
-// half of the facts on std.
+// ("o" on every path, whatever it returns): a caller that finds no
+// summary for an argument takes it as handed on too, so their facts would
+// say nothing. They were half of the facts on std.
 func informative(params []ParamEffect) []ParamEffect {
 	var out []ParamEffect
 	for _, p := range params {
-		if !(len(p.Paths) == 1 && p.Paths[0] == string(Escape)) {
-			out = append(out, p)
+		paths, _ := decodePaths(p.Paths)
+		for _, k := range paths {
+			if len(k) != 1 || k[0] != Escape {
+				out = append(out, p)
+				break
+			}
 		}
 	}
 	return out

@@ -27,6 +27,9 @@ func run(p *lint.Pass) {
 		if op.Raw {
 			what = fmt.Sprintf("SO_LINGER {Onoff: 1, Linger: %d}", v.Secs)
 		}
+		if op.Via != "" {
+			what += " through " + op.Via
+		}
 		d := analysis.Diagnostic{
 			Pos: op.Pos,
 			Message: fmt.Sprintf("%s makes Close block for up to %d s on Linux and delivers nothing a plain Close would not: "+

@@ -16,3 +16,9 @@ import (
 func Test(t *testing.T) {
 	linttest.Run(t, lingerblock.Analyzer, "lingerblock")
 }
+
+// TestLingerCalls: a positive linger time that reaches SetLinger through
+// a helper's parameter is reported at the call that supplies it.
+func TestLingerCalls(t *testing.T) {
+	linttest.Run(t, lingerblock.Analyzer, "lingerblockcalls")
+}

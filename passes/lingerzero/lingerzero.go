@@ -1,6 +1,7 @@
 package lingerzero
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -21,15 +22,25 @@ func run(p *lint.Pass) {
 	for _, op := range p.Model.Lingers {
 		p.Enter(op.Fn)
 		v := op.Value
+		if op.FromParam {
+			// A helper's setting, judged at the calls that supply its
+			// value; a directive here justifies all of them.
+			p.Directive("abort", op.Pos)
+			continue
+		}
 		if !v.Known || !v.On || v.Secs != 0 {
 			continue
 		}
-		if p.Directive("abort", op.Pos) != nil || Justifies(p.CommentAbove(op.Pos)) {
+		if p.Directive("abort", op.Pos) != nil || Justifies(p.CommentAbove(op.Pos)) ||
+			op.Abort || slices.ContainsFunc(op.Why, Justifies) {
 			continue
 		}
 		what := "SetLinger(0)"
 		if op.Raw {
 			what = "SO_LINGER {Onoff: 1, Linger: 0}"
+		}
+		if op.Via != "" {
+			what += " through " + op.Via
 		}
 		d := analysis.Diagnostic{
 			Pos: op.Pos,

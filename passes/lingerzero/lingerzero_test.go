@@ -65,3 +65,10 @@ func TestJustifies(t *testing.T) {
 		}
 	}
 }
+
+// TestLingerCalls: a 0 that reaches SetLinger or SO_LINGER through a
+// helper's parameter or a field is reported at the call that supplies
+// it, unless the call or the helper says why.
+func TestLingerCalls(t *testing.T) {
+	linttest.Run(t, lingerzero.Analyzer, "lingercalls")
+}

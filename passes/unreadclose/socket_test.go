@@ -162,3 +162,43 @@ func TestSocketExchangeLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestSocketProbe is the evidence for reporting a bounded prefix of a
+// reply (testdata probesock): a client writes a request and keeps the
+// first 64 bytes of a 100,000-byte reply that the peer is still sending,
+// then closes. The flagged code resets the peer: its write of the reply
+// or its read fails with ECONNRESET (or EPIPE). The fixed code drains the
+// reply under a deadline and closes: the peer sends every byte and reads
+// the request, then EOF. unreadclose runs with its defaults: the prefix is
+// reported without -unreadclose.framed.
+func TestSocketProbe(t *testing.T) {
+	linttest.Run(t, unreadclose.Analyzer, "probesock")
+	if t.Failed() {
+		t.FailNow()
+	}
+	dir := filepath.Join(analysistest.TestData(), "src", "probesock")
+	const request = "GET /status HTTP/1.0\r\n\r\n" // probesock.Request
+	probePeer := socktest.Peer{Send: 100_000, CloseWriteAfterSend: true}
+	t.Run("flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go"), "Probe", probePeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s (write error %q); Probe returned %q after %v",
+				i, r.BytesRead, r.Err, r.WriteErr, r.AErr, r.ARan)
+			if r.Err != "ECONNRESET" && r.WriteErr != "ECONNRESET" && r.WriteErr != "EPIPE" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want ECONNRESET or EPIPE",
+					i, r.BytesRead, r.Err, r.WriteErr)
+			}
+		}
+	})
+	t.Run("fixed", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go.golden"), "Probe", probePeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s (write error %q); Probe returned %q after %v",
+				i, r.BytesRead, r.Err, r.WriteErr, r.AErr, r.ARan)
+			if r.AErr != "" || r.WriteErr != "" || r.Err != "EOF" || r.BytesRead != len(request) {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q), Probe returned %q; want the %d request bytes, then EOF, and no error",
+					i, r.BytesRead, r.Err, r.WriteErr, r.AErr, len(request))
+			}
+		}
+	})
+}

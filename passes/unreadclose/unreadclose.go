@@ -35,13 +35,21 @@ func verdict(p connflow.Path, framed bool) *connflow.Event {
 	switch {
 	case h.After(lr, connflow.Write, connflow.Failed, connflow.Dup, connflow.Close):
 		return nil // writeclose's case, a broken conn, a Close that does not end the conn, or one already closed
-	case !framed && !c.Accepted && (h.Before(lr, connflow.Write) || c.InExchangeLoop(h[lr])):
+	case !framed && c.Origin == connflow.FromField:
+		// An object's conn: the request this read answers may have been
+		// written by another method, before this one's history begins.
+		return nil
+	case !framed && !c.Accepted && !h[lr].Prefix && (h.Before(lr, connflow.Write) || c.InExchangeLoop(h[lr])):
 		// A reply to our request, on this path or, in a request-response
 		// loop, on the next rounds: the peer is usually done (not for a
-		// conn we accepted: a server's banner is no request).
+		// conn we accepted: a server's banner is no request; and not for
+		// a bounded prefix, io.LimitReader(c, 512), which the code keeps
+		// knowing the peer may send more).
 		return nil
 	case connflow.SameCall(h[lr], p.At):
 		return nil
+	case h.After(lr, connflow.Abort):
+		return nil // a deliberate abort: the context is done, or a copy failed
 	case lint.Abortive(h):
 		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
 	}

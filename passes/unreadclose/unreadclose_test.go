@@ -10,3 +10,10 @@ import (
 func Test(t *testing.T) {
 	linttest.Run(t, unreadclose.Analyzer, "unreadclose", "fpclasses")
 }
+
+// TestProbe: a bounded prefix of a reply (io.LimitReader with a constant
+// limit) is reported by default; a reply read in full, a frame and a
+// bounded drain are not.
+func TestProbe(t *testing.T) {
+	linttest.Run(t, unreadclose.Analyzer, "probe")
+}

@@ -66,6 +66,62 @@ func TestSocket(t *testing.T) {
 		}
 	})
 
+	// A struct-held conn (issue 12): the session's quit method writes and
+	// closes the conn in its field. Flagged, the Close resets, as in Send;
+	// fixed (half-close, drain, Close in the method), every byte and EOF.
+	t.Run("session/flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, flagged, "SessionQuit", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; SessionQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
+				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
+					i, r.BytesRead, r.Err, payload)
+			}
+		}
+	})
+	t.Run("session/fixed", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, fixed, "SessionQuit", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; SessionQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.AErr != "" {
+				t.Errorf("run %d: SessionQuit returned %q, want nil", i, r.AErr)
+			}
+			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
+					i, r.BytesRead, r.Err, r.WriteErr, payload)
+			}
+		}
+	})
+
+	// The package's own wrapper over the conn, made by a wrapper
+	// constructor (issue 12): writes and the Close go through the
+	// wrapper. Flagged, the Close resets, as in Send; fixed (half-close
+	// through the wrapper's promoted CloseWrite, drain, Close), every byte
+	// and EOF.
+	t.Run("wrapper/flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, flagged, "WrappedSend", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; WrappedSend returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
+				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
+					i, r.BytesRead, r.Err, payload)
+			}
+		}
+	})
+	t.Run("wrapper/fixed", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, fixed, "WrappedSend", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; WrappedSend returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.AErr != "" {
+				t.Errorf("run %d: WrappedSend returned %q, want nil", i, r.AErr)
+			}
+			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
+					i, r.BytesRead, r.Err, r.WriteErr, payload)
+			}
+		}
+	})
+
 	// Seed, fixed (ground truth, experiment 2): CloseWrite, a drain under a
 	// 5 s deadline, Close. The peer reads every byte, then EOF, then
 	// closes; that EOF ends A's drain, long before the deadline.

@@ -40,11 +40,17 @@ func verdict(p connflow.Path) *connflow.Event {
 		return nil // already closed: this Close does nothing (the first one is judged)
 	case lint.Abortive(h):
 		return nil // SetLinger(0): the RST is the point (lingerzero judges the setting)
+	case h.After(lw, connflow.NoHalf):
+		return nil // the conn cannot be half-closed: without a FIN the peer need not finish, so no drain can be asked
+	case h.After(lw, connflow.Abort):
+		return nil // a deliberate abort: a copy failed or the context is done; the clean path is judged
 	case last.Concurrent:
-		// A proxy: a goroutine started here copies into the conn. Fine
-		// when that goroutine half-closes after its copy, another one
-		// reads the conn to EOF, and the function waited for them all.
-		if halfClosedBy(h, lw, last.Instr) && c.ConcurrentDrain && c.Joined(h, lw) {
+		// A proxy: a goroutine started here copies into the conn. Once
+		// every goroutine that uses the conn has finished, the Close is
+		// judged by what they did: fine when one of them read the conn
+		// to EOF (the peer has finished sending, nothing can turn the
+		// Close into RST), whether or not the copies half-closed.
+		if c.ConcurrentDrain && c.Joined(h, lw) {
 			return nil
 		}
 		return last
@@ -80,17 +86,6 @@ func goroutineVerdict(p connflow.Path) *connflow.Event {
 		return nil
 	}
 	return h[lw]
-}
-
-// halfClosedBy reports whether a CloseWrite follows h[lw] in the same
-// goroutine (the same go statement).
-func halfClosedBy(h connflow.History, lw int, goStmt any) bool {
-	for _, e := range h[lw+1:] {
-		if e.Kind == connflow.CloseWrite && e.Concurrent && e.Instr == goStmt {
-			return true
-		}
-	}
-	return false
 }
 
 // halfClosed reports whether the finding's path half-closed the conn
@@ -182,9 +177,10 @@ func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClo
 			"and the peer may lose what was written; CloseWrite, read to EOF under a deadline, then Close", what, line, missing),
 	}
 	if site, ok := fix.SiteOf(p, close); ok {
-		g := fix.Graceful{CloseWrite: !halfClosed, Drain: !c.ConcurrentRead, Helper: helper}
+		readers := c.ReadConcurrentlyBefore(close)
+		g := fix.Graceful{CloseWrite: !halfClosed, Drain: !readers, Helper: helper}
 		msg := "Half-close, drain under a deadline, then Close"
-		if c.ConcurrentRead {
+		if readers {
 			msg = "Half-close before Close (another goroutine reads this conn, so no drain here)"
 		}
 		if f, ok := fix.GracefulClose(p, site, g, msg); ok {

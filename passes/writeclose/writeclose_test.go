@@ -34,6 +34,61 @@ func TestMultipath(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "multipath")
 }
 
+// TestOwnership: handing a conn on is an event on its path; the other
+// paths are judged.
+func TestOwnership(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "ownership")
+}
+
+// TestProxies: how a function waits for its copy goroutines (joins) and
+// the paths on which it stops waiting on purpose (aborts).
+func TestProxies(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "proxies")
+}
+
+// TestHalfClose: no drain is demanded where none is possible, after a
+// failed CloseWrite or where the conn has no CloseWrite.
+func TestHalfClose(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "halfclose")
+}
+
+// TestWrappers: a helper's drain of a reader parameter is a drain of the
+// conn when every caller passes a reader over that conn.
+func TestWrappers(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "wrappers")
+}
+
+// TestOwnWrappers: the project's own wrapper constructors, here and in
+// another package (a Wraps fact): their result is the conn they wrap.
+func TestOwnWrappers(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "ownwrap", "ownwrap/label")
+}
+
+// TestHandlerField: a call through a func-valued field the package
+// always sets to one function (or method value) is a call of it.
+func TestHandlerField(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "handlerfield")
+}
+
+// TestOwnInterfaces: a call through the package's own closed interface
+// is the union of its implementations in the package.
+func TestOwnInterfaces(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "ownifaces")
+}
+
+// TestNotTCP: conns of the package's own types over what is not a stream
+// socket, and in-memory conns loaded from a collection, have no TCP
+// teardown.
+func TestNotTCP(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "notcp")
+}
+
+// TestNotThisConn: a variable that holds the conn on some paths and
+// another value on others is judged only on the conn's paths.
+func TestNotThisConn(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "notthisconn")
+}
+
 // TestHelper: with -writeclose.helper the fix calls the helper in place
 // of the Close, importing its package or naming it as the file already
 // does, and is withheld wherever it could not build or would not close.
@@ -82,4 +137,16 @@ func TestHelper(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFields: a struct that keeps a conn in a field owns it; its methods
+// are judged with it.
+func TestFields(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "fields")
+}
+
+// TestIORole: an io-typed parameter every call passes a stream conn to is
+// judged like one.
+func TestIORole(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "iorole")
 }

@@ -452,7 +452,7 @@ func report() {
 		{"totals", []string{"default"}, func(b *strings.Builder, cfs []*configFindings) { writeTotals(b, rowsOf(cfs[0])) }},
 		{"totals-tests", []string{"tests"}, func(b *strings.Builder, cfs []*configFindings) { writeTotals(b, rowsOf(cfs[0])) }},
 		{"framed", []string{"default", "framed", "tests", "tests-framed"}, func(b *strings.Builder, cfs []*configFindings) {
-			writeFramed(b, tri, [][2]*configFindings{{cfs[0], cfs[1]}, {cfs[2], cfs[3]}})
+			writeFramed(b, tri, [][2]*configFindings{{cfs[0], cfs[1]}, {cfs[2], cfs[3]}}, defaultOnlyModules(*modFile))
 		}},
 		{"modules", []string{"default", "tests", "tests-framed"}, func(b *strings.Builder, cfs []*configFindings) {
 			writeModules(b, tri, *pkgFile, *modFile, cfs)
@@ -591,8 +591,10 @@ func writeTotals(b *strings.Builder, rows []verdict) {
 }
 
 // writeFramed compares each configuration with its -unreadclose.framed
-// twin: what the flag adds, and the precision with and without it.
-func writeFramed(b *strings.Builder, tri map[string]verdict, pairs [][2]*configFindings) {
+// twin: what the flag adds, and the precision with and without it, over
+// the modules both analyze (the framed configurations leave out the
+// modules that modules.txt marks "default", defaultOnly).
+func writeFramed(b *strings.Builder, tri map[string]verdict, pairs [][2]*configFindings, defaultOnly map[string]bool) {
 	fmt.Fprintf(b, "\n| configuration | unreadclose findings | with `-unreadclose.framed` | added | added TP | added accepted | added FP | added FPs by class | unreadclose precision | with the flag | all rules precision | with the flag |\n")
 	fmt.Fprintf(b, "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
 	var notes []string
@@ -600,7 +602,13 @@ func writeFramed(b *strings.Builder, tri map[string]verdict, pairs [][2]*configF
 		base, flagged := p[0], p[1]
 		var without, with, added, allWithout, allWith tally
 		cls := map[string]int{}
+		var baseKeys []string
 		for _, k := range base.keys {
+			if !defaultOnly[tri[k].mod] {
+				baseKeys = append(baseKeys, k)
+			}
+		}
+		for _, k := range baseKeys {
 			v := tri[k]
 			allWithout.add(v)
 			if v.rule == "unreadclose" {
@@ -623,7 +631,7 @@ func writeFramed(b *strings.Builder, tri map[string]verdict, pairs [][2]*configF
 				}
 			}
 		}
-		for _, k := range base.keys {
+		for _, k := range baseKeys {
 			if !flagged.has[k] {
 				v := tri[k]
 				notes = append(notes, fmt.Sprintf("%s: the flag removes a %s finding (%s %s)", base.name, v.rule, v.mod, v.pos))
@@ -643,6 +651,23 @@ func writeFramed(b *strings.Builder, tri map[string]verdict, pairs [][2]*configF
 	b.WriteString("\n")
 }
 
+// defaultOnlyModules returns the modules (module@version) that modules.txt
+// leaves to the default configuration; none without the file.
+func defaultOnlyModules(modFile string) map[string]bool {
+	defaultOnly := map[string]bool{}
+	if modFile == "" {
+		return defaultOnly
+	}
+	data, err := os.ReadFile(modFile)
+	check(err)
+	for _, l := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(l); len(f) >= 4 && !strings.HasPrefix(f[0], "#") && f[3] == "default" {
+			defaultOnly[f[0]+"@"+f[1]] = true
+		}
+	}
+	return defaultOnly
+}
+
 // writeModules counts the packages and the verdicts of each module in
 // the given configurations ("not run" where modules.txt leaves the
 // module to the default configuration), with a total.
@@ -650,16 +675,7 @@ func writeModules(b *strings.Builder, tri map[string]verdict, pkgFile, modFile s
 	if pkgFile == "" {
 		check(fmt.Errorf("the modules section needs -packages"))
 	}
-	defaultOnly := map[string]bool{} // module@version
-	if modFile != "" {
-		data, err := os.ReadFile(modFile)
-		check(err)
-		for _, l := range strings.Split(string(data), "\n") {
-			if f := strings.Fields(l); len(f) >= 4 && !strings.HasPrefix(f[0], "#") && f[3] == "default" {
-				defaultOnly[f[0]+"@"+f[1]] = true
-			}
-		}
-	}
+	defaultOnly := defaultOnlyModules(modFile)
 	data, err := os.ReadFile(pkgFile)
 	check(err)
 	var mods []string

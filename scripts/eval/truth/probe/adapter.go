@@ -3,9 +3,9 @@ package probe
 // adapter.go is the only file of the truth instruments that reads
 // teardown's connection model (passes/connflow). It uses this surface and
 // nothing else: connflow.Analyzer; Result.Funcs and Result.Lingers;
-// Func.SSA and Func.Conns; Conn.Origin (FromHeap, FromFreeVar), Conn.Escaped,
-// Conn.Overflow, Conn.Events, Conn.Owned() and Conn.IsStream(); Event.Kind and
-// Event.Pos; the kind connflow.Close; and LingerOp.Pos. When the model's
+// Func.SSA and Func.Conns; Conn.Events, Conn.Unjudged(ev) (and its
+// reasons) and Conn.IsStream(); Event.Kind and Event.Pos; the kind
+// connflow.Close; and LingerOp.Pos. When the model's
 // internals are renamed, this file is the one to follow them.
 
 import (
@@ -70,7 +70,7 @@ func (m model) closeState(at []token.Pos) string {
 				if ev.Kind != connflow.Close || !containsPos(at, ev.Pos) {
 					continue
 				}
-				r := connReason(c)
+				r := connReason(c, ev)
 				if rank(r) < rank(best) {
 					best = r
 				}
@@ -86,23 +86,23 @@ func (m model) closeState(at []token.Pos) string {
 	return reasonNotTracked
 }
 
-// connReason says why the model's rules judge c or not.
-func connReason(c *connflow.Conn) string {
-	switch {
-	case c.Owned() && isStream(c):
+// connReason says why the model's rules judge the Close ev of c or not:
+// the model's own answer (Conn.Unjudged), in the probe's words.
+func connReason(c *connflow.Conn, ev *connflow.Event) string {
+	switch r := c.Unjudged(ev); r {
+	case "":
 		return reasonJudged
-	case c.Origin == connflow.FromHeap:
+	case connflow.UnjudgedHeap:
 		return reasonHeap
-	case c.Origin == connflow.FromFreeVar:
+	case connflow.UnjudgedFreeVar:
 		return reasonFreeVar
-	case c.Overflow:
+	case connflow.UnjudgedOverflow:
 		return reasonOverflow
-	case c.Escaped != "":
-		return reasonEscaped + c.Escaped
-	case !isStream(c):
+	case connflow.UnjudgedNotStream:
 		return reasonNotConn
+	default:
+		return reasonEscaped + strings.TrimPrefix(r, connflow.UnjudgedEscaped)
 	}
-	return reasonNotTracked // not reached: Owned covers the rest
 }
 
 // rank orders reasons from judged to furthest from judged; "" is worst.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"inmem"
@@ -15,14 +16,16 @@ func WriteAll(w io.Writer, b []byte) error { // want WriteAll:`effects\(0:w\)`
 	return err
 }
 
-func WriteChecked(c net.Conn, b []byte) error { // want WriteChecked:`effects\(0:w\|wx\)`
+// WriteChecked's paths carry what it returns: a non-nil error after a
+// failed write ('+'), nil after a write that succeeded ('-').
+func WriteChecked(c net.Conn, b []byte) error { // want WriteChecked:`effects\(0:\+wx\|-w\)`
 	if _, err := c.Write(b); err != nil {
 		return err
 	}
 	return nil
 }
 
-func Graceful(c net.Conn) error { // want Graceful:`effects\(0:hec\|hx\)`
+func Graceful(c net.Conn) error { // want Graceful:`effects\(0:\+hx\|hec\)`
 	if err := c.(*net.TCPConn).CloseWrite(); err != nil {
 		return err
 	}
@@ -74,7 +77,9 @@ var conns []net.Conn
 // an argument without a summary as handed on.
 func Store(c net.Conn) { conns = append(conns, c) }
 
-func Return(c net.Conn) net.Conn { return c }
+// Return gives its conn back: a wrapper constructor in the simplest
+// form, whose caller goes on with the conn.
+func Return(c net.Conn) net.Conn { return c } // want Return:`effects\(0:W\)` Return:`wraps\(0<-0\)`
 
 func StoreSecond(a, c net.Conn) { a.Close(); conns = append(conns, c) } // want StoreSecond:`effects\(0:c\)`
 
@@ -140,3 +145,27 @@ func EitherClose(a, b net.Conn, first bool) {
 	}
 	c.Close()
 }
+
+// Copy copies and sends its error on done on every path: a Signals fact.
+func Copy(dst, src net.Conn, done chan<- error) { // want Copy:`effects\(0:w 1:e\)` Copy:`signals\(2:s\)`
+	_, err := io.Copy(dst, src)
+	done <- err
+}
+
+// Relay marks its WaitGroup done when it returns, and closes quit first
+// on one path only: only the WaitGroup is signalled on every path.
+func Relay(dst, src net.Conn, wg *sync.WaitGroup, quit chan struct{}) { // want Relay:`effects\(0:w\|wx 1:e\)` Relay:`signals\(2:d\)`
+	defer wg.Done()
+	if _, err := io.Copy(dst, src); err != nil {
+		close(quit)
+	}
+}
+
+// WaitThenClose waits for the group, then closes done: a waiter.
+func WaitThenClose(c net.Conn, wg *sync.WaitGroup, done chan struct{}) { // want WaitThenClose:`effects\(0:\)` WaitThenClose:`signals\(2:c waits \[1\]\)`
+	wg.Wait()
+	close(done)
+}
+
+// LingerFor hands its parameter to SetLinger: a LingerParams fact.
+func LingerFor(c *net.TCPConn, secs int) { c.SetLinger(secs) } // want LingerFor:`effects\(0:l\)` LingerFor:`lingerparams\(1\)`

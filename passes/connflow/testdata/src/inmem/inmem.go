@@ -173,7 +173,126 @@ func Open(ch io.ReadWriteCloser) net.Conn { // want Open:`inmemory\(0\)`
 	return &Stream{ReadWriteCloser: ch, done: make(chan struct{})}
 }
 
+// ---- conns over what is not a stream socket ----
+
+// fileConn holds an *os.File, as a conn over a TUN device does: a file is
+// no stream socket.
+type fileConn struct{ *os.File }
+
+func (fileConn) LocalAddr() net.Addr  { return addr{} }
+func (fileConn) RemoteAddr() net.Addr { return addr{} }
+
+func FileConn(f *os.File) net.Conn { return fileConn{f} } // want FileConn:`inmemory\(0\)`
+
+// udpConn is a pseudo-conn to one peer over a PacketConn.
+type udpConn struct {
+	pc    net.PacketConn
+	raddr net.Addr
+}
+
+func (u *udpConn) Read(b []byte) (int, error)       { n, _, err := u.pc.ReadFrom(b); return n, err }
+func (u *udpConn) Write(b []byte) (int, error)      { return u.pc.WriteTo(b, u.raddr) }
+func (u *udpConn) Close() error                     { return nil }
+func (u *udpConn) LocalAddr() net.Addr              { return u.pc.LocalAddr() }
+func (u *udpConn) RemoteAddr() net.Addr             { return u.raddr }
+func (u *udpConn) SetDeadline(time.Time) error      { return nil }
+func (u *udpConn) SetReadDeadline(time.Time) error  { return nil }
+func (u *udpConn) SetWriteDeadline(time.Time) error { return nil }
+
+// DialUDP returns a pseudo-conn over a datagram socket.
+func DialUDP(pc net.PacketConn, raddr net.Addr) net.Conn { // want DialUDP:`inmemory\(0\)`
+	return &udpConn{pc: pc, raddr: raddr}
+}
+
+// ---- in-memory conns loaded from a collection ----
+
+// A Hub keeps the pipe ends it made, by name, in a map.
+type Hub struct {
+	mu   sync.Mutex
+	ends map[string]net.Conn
+}
+
+// Dial returns a new pipe end, or one it keeps.
+func (h *Hub) Dial(name string) (net.Conn, error) { // want Dial:`inmemory\(0\)`
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c, ok := h.ends[name]; ok {
+		return c, nil
+	}
+	a, b := net.Pipe()
+	h.ends[name] = b
+	return a, nil
+}
+
+// An acceptConn is what a MemListener's Dial hands its Accept, as
+// fasthttputil's InmemoryListener does.
+type acceptConn struct {
+	conn     net.Conn
+	accepted chan struct{}
+}
+
+// A MemListener passes server ends through a channel of structs.
+type MemListener struct {
+	conns chan acceptConn
+	done  chan struct{}
+}
+
+// Dial sends the server end and returns the client end.
+func (l *MemListener) Dial() (net.Conn, error) { // want Dial:`inmemory\(0\)`
+	c, s := net.Pipe()
+	accepted := make(chan struct{})
+	select {
+	case l.conns <- acceptConn{conn: s, accepted: accepted}:
+	case <-l.done:
+		return nil, errors.New("closed")
+	}
+	<-accepted
+	return c, nil
+}
+
+// Accept receives a server end.
+func (l *MemListener) Accept() (net.Conn, error) { // want Accept:`inmemory\(0\)`
+	select {
+	case c := <-l.conns:
+		close(c.accepted)
+		return c.conn, nil
+	case <-l.done:
+		return nil, errors.New("closed")
+	}
+}
+
 // ---- not in-memory producers ----
+
+// A Cache keeps pipe ends and dialed conns in one map.
+type Cache struct{ conns map[string]net.Conn }
+
+func (c *Cache) Get(name string) net.Conn {
+	if conn, ok := c.conns[name]; ok {
+		return conn
+	}
+	conn, _ := net.Dial("tcp", name)
+	c.conns[name] = conn
+	return conn
+}
+
+func (c *Cache) Pipe(name string) net.Conn { // want Pipe:`inmemory\(0\)`
+	a, b := net.Pipe()
+	c.conns[name] = b
+	return a
+}
+
+// An Exported keeps its pipe ends in an exported field: another package
+// may store anything there.
+type Exported struct{ Ends map[string]net.Conn }
+
+func (e *Exported) Get(name string) net.Conn {
+	if c, ok := e.Ends[name]; ok {
+		return c
+	}
+	a, b := net.Pipe()
+	e.Ends[name] = b
+	return a
+}
 
 // Dial dials a socket.
 func Dial(addr string) (net.Conn, error) {
@@ -189,8 +308,9 @@ func PipeOrDial(addr string) (net.Conn, error) {
 	return net.Dial("tcp", addr)
 }
 
-// Same returns its parameter: whatever it is.
-func Same(c net.Conn) net.Conn { return c } // no fact: it only hands c on
+// Same returns its parameter: whatever it is, the caller's value is
+// that conn (a wrapper constructor's facts).
+func Same(c net.Conn) net.Conn { return c } // want Same:`effects\(0:W\)` Same:`wraps\(0<-0\)`
 
 var shared net.Conn
 
@@ -210,14 +330,6 @@ func WrapPipe() net.Conn {
 	c, _ := net.Pipe()
 	return &Counting{Conn: c}
 }
-
-// fileConn holds an *os.File: a file descriptor.
-type fileConn struct{ *os.File }
-
-func (fileConn) LocalAddr() net.Addr  { return addr{} }
-func (fileConn) RemoteAddr() net.Addr { return addr{} }
-
-func FileConn(f *os.File) net.Conn { return fileConn{f} }
 
 // pool holds conns in a slice.
 type pool struct {
@@ -241,3 +353,14 @@ func ViaInterface(l net.Listener) (net.Conn, error) {
 
 // Maybe calls a function value.
 func Maybe(f func() net.Conn) net.Conn { return f() }
+
+// Swap stores two local variables into each other: following the one
+// value stored into each must end (it once recursed until the stack
+// overflowed).
+func Swap(keep func(...*net.Conn)) net.Conn {
+	var a, b net.Conn
+	keep(&a, &b)
+	a = b
+	b = a
+	return a
+}

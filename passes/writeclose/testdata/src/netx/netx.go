@@ -28,3 +28,13 @@ func CloseGracefully(c net.Conn) error {
 func Keep(c net.Conn) { pool = append(pool, c) }
 
 var pool []net.Conn
+
+// Pipe copies src into dst, half-closes dst, and tells done on every
+// path: its Signals fact says so to the packages that start it.
+func Pipe(dst, src net.Conn, done chan<- error) {
+	_, err := io.Copy(dst, src)
+	if cw, ok := dst.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	done <- err
+}

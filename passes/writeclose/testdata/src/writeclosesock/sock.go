@@ -53,3 +53,55 @@ func ProxyGraceful(a, b *net.TCPConn) {
 	a.Close()
 	b.Close()
 }
+
+// SessionQuit hands the conn to a session object, which keeps it in a
+// field; the session's quit method writes Payload bytes and closes the
+// conn it holds. writeclose judges quit with its object's conn: in sock.go
+// the Close sends RST with the greeting unread, as in Send; in
+// sock.go.golden quit half-closes and drains first.
+func SessionQuit(c net.Conn) error {
+	s := &session{conn: c}
+	return s.quit()
+}
+
+// session keeps its conn in a field, as clients and servers do.
+type session struct {
+	conn net.Conn
+}
+
+func (s *session) quit() error {
+	if _, err := s.conn.Write(make([]byte, Payload)); err != nil {
+		s.conn.Close()
+		return err
+	}
+	return s.conn.Close() // want `conn is closed after a write \(line 73\) without CloseWrite and a drain`
+}
+
+// WrappedSend writes Payload bytes through the package's own wrapper,
+// made by a wrapper constructor, and closes the wrapper. writeclose sees
+// through the constructor: the wrapper is the conn. In sock.go the Close
+// sends RST with the greeting unread, as in Send; in sock.go.golden it
+// half-closes and drains first.
+func WrappedSend(c net.Conn) error {
+	var w net.Conn = countBytes(c.(*net.TCPConn))
+	if _, err := w.Write(make([]byte, Payload)); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close() // want `conn is closed after a write \(line 87\) without CloseWrite and a drain`
+}
+
+// counted counts the bytes written through it.
+type counted struct {
+	*net.TCPConn
+	n int
+}
+
+func (c *counted) Write(b []byte) (int, error) {
+	n, err := c.TCPConn.Write(b)
+	c.n += n
+	return n, err
+}
+
+// countBytes is a wrapper constructor: its result is c.
+func countBytes(c *net.TCPConn) *counted { return &counted{TCPConn: c} }

@@ -1,0 +1,177 @@
+package connflow
+
+import (
+	"go/ast"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file decides which struct fields hold a conn that an object owns.
+// A struct type declared in the analyzed package that keeps a conn in a
+// field (a session, a client, a connection wrapper, or a struct embedding
+// net.Conn) owns that conn: its methods write, read and close it. Within
+// one function, the loads of one field from one base value (a parameter
+// or free variable of such a type: a method's receiver, say) are one conn
+// of origin FromField, judged like a conn the function received (a local
+// variable holding such a struct, a copy of a parameter say, is a base
+// too). Loads
+// of a field the function also stores to are not grouped (the field may
+// hold two conns), and a type whose objects a goroutine started in the
+// package uses is not judged: that goroutine may own its conn.
+
+// A fieldKey names a field reached from a base value: base.f1.f2...
+type fieldKey struct {
+	base ssa.Value // a parameter, free variable or local variable of the package's own struct type
+	path string    // the field indices, "3" or "1.0"
+}
+
+// ownField returns the key of the field whose address or value v is, if
+// its base is a parameter or free variable of a struct type declared in
+// the package, no goroutine of the package uses such objects, and the
+// function does not store to the field.
+func (b *funcBuilder) ownField(v ssa.Value) (fieldKey, bool) {
+	base, path, ok := fieldPath(v, 0)
+	if !ok {
+		return fieldKey{}, false
+	}
+	named := ownStruct(base.Type(), b.ps.pass.Pkg)
+	if named == nil || b.ps.goOwned(named) {
+		return fieldKey{}, false
+	}
+	k := fieldKey{base, path}
+	if b.fieldStores()[k] {
+		return fieldKey{}, false
+	}
+	return k, true
+}
+
+// fieldPath returns the base and the field indices of a field address
+// (&x.f, through embedded structs and loaded pointer fields) or of a
+// field of a struct parameter.
+func fieldPath(v ssa.Value, depth int) (ssa.Value, string, bool) {
+	if depth > 4 {
+		return nil, "", false
+	}
+	var x ssa.Value
+	var f int
+	switch v := v.(type) {
+	case *ssa.FieldAddr:
+		x, f = v.X, v.Field
+	case *ssa.Field:
+		x, f = v.X, v.Field
+	default:
+		return nil, "", false
+	}
+	switch x := x.(type) {
+	case *ssa.Parameter, *ssa.FreeVar, *ssa.Alloc:
+		return x, strconv.Itoa(f), true
+	case *ssa.FieldAddr:
+		if base, p, ok := fieldPath(x, depth+1); ok {
+			return base, p + "." + strconv.Itoa(f), true
+		}
+	case *ssa.UnOp:
+		if base, p, ok := fieldPath(x.X, depth+1); ok {
+			return base, p + "." + strconv.Itoa(f), true
+		}
+	}
+	return nil, "", false
+}
+
+// ownStruct returns the named struct type t is, or points to, if it is
+// declared in pkg.
+func ownStruct(t types.Type, pkg *types.Package) *types.Named {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() != pkg {
+		return nil
+	}
+	if _, ok := n.Underlying().(*types.Struct); !ok {
+		return nil
+	}
+	return n.Origin()
+}
+
+// fieldStores returns the fields the function stores to.
+func (b *funcBuilder) fieldStores() map[fieldKey]bool {
+	if b.stored != nil {
+		return b.stored
+	}
+	b.stored = map[fieldKey]bool{}
+	for _, blk := range b.fn.Blocks {
+		for _, instr := range blk.Instrs {
+			if st, ok := instr.(*ssa.Store); ok {
+				if base, path, ok := fieldPath(st.Addr, 0); ok {
+					b.stored[fieldKey{base, path}] = true
+				}
+			}
+		}
+	}
+	return b.stored
+}
+
+// fieldRoot makes v a value of the object's conn in field k: the first
+// value of k is the class every other one joins.
+func (b *funcBuilder) fieldRoot(v ssa.Value, k fieldKey) {
+	b.setRoot(v, FromField, 0)
+	if rep, ok := b.fieldReps[k]; ok {
+		b.uf.union(v, rep)
+	} else {
+		b.fieldReps[k] = v
+	}
+}
+
+// goOwned reports whether a goroutine started in the package (a go
+// statement) may use objects of the type named: it calls one of their
+// methods, or receives or captures such an object. Such a goroutine may
+// own the object's conn (a read loop, say), so the conn is not judged.
+func (ps *pkgState) goOwned(named *types.Named) bool {
+	if ps.goTypes == nil {
+		ps.goTypes = goStartedTypes(ps.pass.Files, ps.pass.TypesInfo, ps.pass.Pkg)
+	}
+	return ps.goTypes[named]
+}
+
+// goStartedTypes returns the package's struct types whose objects a go
+// statement in files hands to a goroutine: the receiver of the method it
+// starts, an argument, or a variable a started closure captures.
+func goStartedTypes(files []*ast.File, info *types.Info, pkg *types.Package) map[*types.Named]bool {
+	out := map[*types.Named]bool{}
+	note := func(e ast.Expr) {
+		if tv, ok := info.Types[e]; ok {
+			if n := ownStruct(tv.Type, pkg); n != nil {
+				out[n] = true
+			}
+		}
+	}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			g, ok := n.(*ast.GoStmt)
+			if !ok {
+				return true
+			}
+			if sel, ok := g.Call.Fun.(*ast.SelectorExpr); ok {
+				note(sel.X)
+			}
+			for _, a := range g.Call.Args {
+				note(a)
+			}
+			if lit, ok := g.Call.Fun.(*ast.FuncLit); ok {
+				ast.Inspect(lit.Body, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok && !strings.HasPrefix(id.Name, "_") {
+						if obj := info.Uses[id]; obj != nil && obj.Pos() < lit.Pos() {
+							note(id)
+						}
+					}
+					return true
+				})
+			}
+			return true
+		})
+	}
+	return out
+}
