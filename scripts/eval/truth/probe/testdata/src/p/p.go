@@ -45,7 +45,7 @@ type client struct {
 // Close flushes the writer beside the conn: a flush site on a struct field.
 func (c *client) Close() error {
 	c.bw.Flush()          // want `"k":"site".*"shape":"struct field".*"op":"flush","rule":"unflushedclose"`
-	return c.conn.Close() // want `"k":"close".*"shape":"struct field".*"reason":"loaded from the heap"`
+	return c.conn.Close() // want `"k":"close".*"shape":"struct field".*"reason":"judged"`
 }
 
 // abort resets on purpose and says why: a linger-comment site.
@@ -55,12 +55,27 @@ func abort(c *net.TCPConn) {
 	c.Close()      // want `"k":"close".*"reason":"judged"`
 }
 
-// rwc closes an io interface that holds a conn by its callers.
+// rwc closes an io interface that holds a conn by its callers: every
+// call passes a conn, so the model judges it as one.
 func rwc(x io.ReadWriteCloser) {
-	x.Close() // want `"k":"close".*"shape":"io interface type".*"reason":"not a conn type"`
+	x.Close() // want `"k":"close".*"shape":"io interface type".*"reason":"judged"`
 }
 
 func useRWC(c net.Conn) { rwc(c) }
+
+// RWC is exported: other packages may pass it anything.
+func RWC(x io.ReadWriteCloser) {
+	x.Close() // want `"k":"close".*"shape":"io interface type".*"reason":"not a conn type"`
+}
+
+func useExportedRWC(c net.Conn) { RWC(c) }
+
+// shared is a conn kept in a global: someone else's.
+var shared net.Conn
+
+func closeShared() {
+	shared.Close() // want `"k":"close".*"reason":"loaded from the heap"`
+}
 
 // file closes no socket: no record.
 func file(x io.Closer) { x.Close() }
@@ -69,7 +84,7 @@ func file(x io.Closer) { x.Close() }
 type wrapped struct{ net.Conn }
 
 func closeWrapped(w *wrapped) {
-	w.Close() // want `"k":"close".*"shape":"project's wrapper type".*"reason":"not selected|not tracked"`
+	w.Close() // want `"k":"close".*"shape":"project's wrapper type".*"reason":"judged"`
 }
 
 // fetch reads the whole reply with a helper-free io.ReadAll, the only
@@ -98,5 +113,5 @@ type session struct {
 // end flushes the project's writer kept beside the conn.
 func (s *session) end() {
 	s.out.Flush()  // want `"k":"site".*"shape":"struct field".*"op":"flush"`
-	s.conn.Close() // want `"k":"close".*"reason":"loaded from the heap"`
+	s.conn.Close() // want `"k":"close".*"reason":"judged"`
 }
