@@ -163,8 +163,7 @@ func (ps *pkgState) phiWrapped(phi *ssa.Phi, seen map[ssa.Value]bool) (int, bool
 // package (the wrapper) and that parameter is the only conn stored into
 // it; -1 otherwise.
 func (ps *pkgState) objectWrapped(alloc *ssa.Alloc, seen map[ssa.Value]bool) int {
-	named := ownNamed(alloc.Type(), ps.pass.Pkg)
-	if named == nil || !connTyped(alloc.Type()) {
+	if ownStruct(alloc.Type(), ps.pass.Pkg) == nil || !connTyped(alloc.Type()) {
 		return -1
 	}
 	p := -1
@@ -233,30 +232,6 @@ func connTyped(t types.Type) bool {
 		}
 	}
 	return true
-}
-
-// ownNamed returns the named type declared in pkg that t is or points
-// to, or nil.
-func ownNamed(t types.Type, pkg *types.Package) *types.Named {
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || named.Obj().Pkg() != pkg {
-		return nil
-	}
-	return named
-}
-
-// wrapsParam reports whether fn returns its parameter i (or wraps it) as
-// a result: the return of that parameter's conn is a Wrapped event.
-func (ps *pkgState) wrapsParam(fn *ssa.Function, i int) bool {
-	for _, p := range ps.wrapsOf(fn) {
-		if p == i {
-			return true
-		}
-	}
-	return false
 }
 
 // exportWraps exports the Wraps fact of fn, a package-level function, if
