@@ -82,10 +82,11 @@ func calledOnly(pass *analysis.Pass, decls map[*ast.FuncDecl]bool) map[types.Obj
 			bad[obj] = true
 		}
 	}
+	ifaceMethods := interfaceMethods(pass)
 	out := map[types.Object]bool{}
 	for _, obj := range pass.TypesInfo.Defs {
 		fn, ok := obj.(*types.Func)
-		if !ok || fn.Exported() || bad[obj] || isMethod(fn) && namedByInterface(pass, fn.Name()) {
+		if !ok || fn.Exported() || bad[obj] || isMethod(fn) && ifaceMethods[fn.Name()] {
 			continue
 		}
 		out[obj] = true
@@ -96,15 +97,23 @@ func calledOnly(pass *analysis.Pass, decls map[*ast.FuncDecl]bool) map[types.Obj
 // isMethod reports whether fn is a method.
 func isMethod(fn *types.Func) bool { return fn.Type().(*types.Signature).Recv() != nil }
 
-// namedByInterface reports whether an interface type of the package has
-// a method named name.
-func namedByInterface(pass *analysis.Pass, name string) bool {
+// interfaceMethods returns the names of the methods of the interface
+// types the package's code mentions: a method of one of those names may
+// be called through the interface.
+func interfaceMethods(pass *analysis.Pass) map[string]bool {
+	names := map[string]bool{}
+	seen := map[*types.Interface]bool{}
 	for _, tv := range pass.TypesInfo.Types {
-		if iface, ok := tv.Type.Underlying().(*types.Interface); ok && hasMethod(iface, name) {
-			return true
+		iface, ok := tv.Type.Underlying().(*types.Interface)
+		if !ok || seen[iface] {
+			continue
+		}
+		seen[iface] = true
+		for m := range iface.Methods() {
+			names[m.Name()] = true
 		}
 	}
-	return false
+	return names
 }
 
 // agreedGroups returns the group of each parameter of fn, given the
