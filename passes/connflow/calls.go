@@ -266,17 +266,8 @@ func setKind(m map[ssa.Value]map[*Conn]Kind, v ssa.Value, c *Conn, k Kind) {
 // buffered reports whether writes to v land in a bufio buffer: v is a
 // *bufio.Writer or *bufio.ReadWriter, possibly converted to io.Writer.
 func buffered(v ssa.Value) bool {
-	for {
-		switch x := v.(type) {
-		case *ssa.MakeInterface:
-			v = x.X
-			continue
-		case *ssa.ChangeInterface:
-			v = x.X
-			continue
-		}
-		return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
-	}
+	v = unconvert(v)
+	return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
 }
 
 // boundedPrefix reports whether operand i of a package function that

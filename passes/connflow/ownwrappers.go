@@ -104,6 +104,23 @@ func (ps *pkgState) computeWraps(fn *ssa.Function) []int {
 	return out
 }
 
+// unconvert returns the value that v converts to an interface, to
+// another interface, or to a type of the same underlying type; v if none.
+func unconvert(v ssa.Value) ssa.Value {
+	for {
+		switch x := v.(type) {
+		case *ssa.MakeInterface:
+			v = x.X
+		case *ssa.ChangeInterface:
+			v = x.X
+		case *ssa.ChangeType:
+			v = x.X
+		default:
+			return v
+		}
+	}
+}
+
 // wrappedParam returns the index of the conn parameter that v is or
 // wraps (-1 for none), or isNil for a nil constant.
 func (ps *pkgState) wrappedParam(v ssa.Value, seen map[ssa.Value]bool) (p int, isNil bool) {
@@ -111,15 +128,9 @@ func (ps *pkgState) wrappedParam(v ssa.Value, seen map[ssa.Value]bool) (p int, i
 		return -1, true // a loop adds no value of its own
 	}
 	seen[v] = true
-	switch v := v.(type) {
+	switch v := unconvert(v).(type) {
 	case *ssa.Const:
 		return -1, v.IsNil()
-	case *ssa.MakeInterface:
-		return ps.wrappedParam(v.X, seen)
-	case *ssa.ChangeInterface:
-		return ps.wrappedParam(v.X, seen)
-	case *ssa.ChangeType:
-		return ps.wrappedParam(v.X, seen)
 	case *ssa.Parameter:
 		// A stream conn's type only: an io.ReadWriteCloser may be an
 		// SSH channel or a pipe, and a conn type over it has no TCP
@@ -312,13 +323,10 @@ func flowsFrom(x, v ssa.Value, seen map[ssa.Value]bool) bool {
 		return false
 	}
 	seen[x] = true
+	if u := unconvert(x); u != x {
+		return flowsFrom(u, v, seen)
+	}
 	switch x := x.(type) {
-	case *ssa.MakeInterface:
-		return flowsFrom(x.X, v, seen)
-	case *ssa.ChangeInterface:
-		return flowsFrom(x.X, v, seen)
-	case *ssa.ChangeType:
-		return flowsFrom(x.X, v, seen)
 	case *ssa.Phi:
 		for _, e := range x.Edges {
 			if flowsFrom(e, v, seen) {

@@ -71,20 +71,10 @@ func (ps *pkgState) refineCall(call *ssa.CallCommon, failed map[*ssa.Function]ma
 // streamTypeOf returns the conn type of the value a converts to an io
 // interface, or nil.
 func streamTypeOf(a ssa.Value) types.Type {
-	for {
-		switch x := a.(type) {
-		case *ssa.MakeInterface:
-			a = x.X
-			continue
-		case *ssa.ChangeInterface:
-			a = x.X
-			continue
-		}
-		if IsConn(a.Type()) {
-			return a.Type()
-		}
-		return nil
+	if a = unconvert(a); IsConn(a.Type()) {
+		return a.Type()
 	}
+	return nil
 }
 
 // isIORole reports whether t is one of the io interfaces of ioRoles.
