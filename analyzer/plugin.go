@@ -65,6 +65,9 @@ type ConnflowSettings struct {
 	// Maxblocks is -connflow.maxblocks: skip (and report) functions with
 	// more basic blocks than this; 0 means no limit.
 	Maxblocks *int `json:"maxblocks"`
+	// Notes is -connflow.notes: where budget notes go, "report"
+	// (diagnostics, the default) or "stderr" (lines on standard error).
+	Notes *string `json:"notes"`
 }
 
 // flagValues returns the settings that were given as flag values:
@@ -89,6 +92,9 @@ func (s Settings) flagValues() map[string]map[string]string {
 	}
 	if s.Connflow.Maxblocks != nil {
 		set(connflow.Analyzer.Name, "maxblocks", strconv.Itoa(*s.Connflow.Maxblocks))
+	}
+	if s.Connflow.Notes != nil {
+		set(connflow.Analyzer.Name, "notes", *s.Connflow.Notes)
 	}
 	return out
 }

@@ -254,7 +254,7 @@ func TestEveryFlagIsASetting(t *testing.T) {
 	as := mustBuild(t, map[string]any{
 		"writeclose":  map[string]any{"helper": "example.com/x.Close"},
 		"unreadclose": map[string]any{"framed": true},
-		"connflow":    map[string]any{"tests": true, "maxblocks": 7},
+		"connflow":    map[string]any{"tests": true, "maxblocks": 7, "notes": "stderr"},
 	})
 	defer mustBuild(t, nil) // connflow's flags back to their defaults
 	if got, want := names(as), names(analyzer.Analyzers()); !slices.Equal(got, want) {

@@ -33,6 +33,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
+
+	"github.com/teardownlint/teardown/passes/connflow"
 )
 
 // A request is what to analyze.
@@ -140,6 +142,10 @@ func (e *vetEngine) analyze(ctx context.Context, r *request) (*outcome, error) {
 		}
 		args = append(args, "-overlay="+ov)
 	}
+	// Budget notes as diagnostics, which outcome tells from findings
+	// (finding.note); without the flag, teardown under go vet writes
+	// them to standard error.
+	args = append(args, "-connflow.notes="+connflow.NotesReport)
 	args = append(args, r.toolFlags...)
 	args = append(args, r.patterns...)
 

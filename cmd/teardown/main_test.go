@@ -1039,6 +1039,22 @@ func Send(c net.Conn, a, b bool) error {
 			t.Errorf("-format=sarif: want exit 0 and a result of level note: %v", r)
 		}
 	})
+	// Under go vet, where every diagnostic fails the run, the note is a
+	// line on standard error and the exit status stays 0; the
+	// dependencies vetted for their facts (net) print none.
+	t.Run("go vet", func(t *testing.T) {
+		env := vetEnv(t)
+		dir := writeModule(t, "big.example", map[string]string{"big.go": src})
+		r := run(t, dir, env, goCmd, "vet", "-vettool="+binPath, "-connflow.maxblocks=2", "./...")
+		want := "big.go:6:6: note: teardown did not analyze Send: its 5 basic blocks exceed the budget of 2 (-connflow.maxblocks); the connections it closes are unchecked (connflow)"
+		if r.code != 0 || !strings.Contains(r.stderr, want) || strings.Count(r.stderr, "note:") != 1 {
+			t.Errorf("want exit 0 and one note:\n%s\n%v", want, r)
+		}
+		r = run(t, dir, env, goCmd, "vet", "-vettool="+binPath, "./...")
+		if r.code != 1 || strings.Contains(r.stderr, "note:") {
+			t.Errorf("within the budget: want exit 1 for the finding and no note: %v", r)
+		}
+	})
 }
 
 // TestEngineChoice: -engine=auto runs go vet only when its cache is sound

@@ -42,13 +42,25 @@ type Config struct {
 	// SSA floor's, and no limit costs 1.28× of it; in the standalone
 	// checker no limit is the fastest and smallest (16: +4% wall, +6% RSS).
 	MaxShare int
+	// Notes is where budget notes go (-connflow.notes): NotesReport
+	// (the default) reports them as diagnostics of category "budget";
+	// NotesStderr writes them to standard error instead, one line each,
+	// which is what teardown does under go vet, where every diagnostic
+	// fails the run (a note must not).
+	Notes string
 }
+
+// The values of Config.Notes.
+const (
+	NotesReport = "report" // diagnostics of category "budget"
+	NotesStderr = "stderr" // lines on standard error; no diagnostic
+)
 
 // MaxBlocks is the default block budget.
 const MaxBlocks = 2000
 
 // DefaultConfig returns the configuration of the default suite.
-func DefaultConfig() Config { return Config{MaxBlocks: MaxBlocks} }
+func DefaultConfig() Config { return Config{MaxBlocks: MaxBlocks, Notes: NotesReport} }
 
 // New returns a connflow analyzer with its own configuration, starting
 // from cfg; its flags (-connflow.tests, -connflow.maxblocks) set it.
@@ -72,7 +84,27 @@ func newAnalyzer(c *Config) *analysis.Analyzer {
 	a.Flags.IntVar(&c.MaxBlocks, "maxblocks", c.MaxBlocks,
 		"skip (and report) functions with more basic blocks than this; 0 means no limit")
 	a.Flags.BoolVar(&c.Tests, "tests", c.Tests, "also analyze and report code in _test.go files")
+	if c.Notes == "" {
+		c.Notes = NotesReport
+	}
+	a.Flags.Var((*notesFlag)(&c.Notes), "notes",
+		`where budget notes go: "report" (diagnostics) or "stderr" (lines on standard error, as under go vet)`)
 	return a
+}
+
+// notesFlag is Config.Notes as a flag: one of the two values, or an error.
+type notesFlag string
+
+// String returns the value, for the flag package.
+func (f *notesFlag) String() string { return string(*f) }
+
+// Set accepts NotesReport and NotesStderr.
+func (f *notesFlag) Set(v string) error {
+	if v != NotesReport && v != NotesStderr {
+		return fmt.Errorf("want %q or %q, not %q", NotesReport, NotesStderr, v)
+	}
+	*f = notesFlag(v)
+	return nil
 }
 
 // Result is what the connflow analyzer hands to the rules.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"os"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -63,8 +64,8 @@ func (ps *pkgState) overflowNotes() {
 	}
 }
 
-// reportBudget reports the notes, as diagnostics of category "budget",
-// except in files generated as written (source.Generated: not a cgo
+// reportBudget reports the notes, as diagnostics of category "budget"
+// (or as lines on standard error, Config.Notes), except in files generated as written (source.Generated: not a cgo
 // package's files) and where a directive suppresses them (it is then
 // recorded in Result.Used).
 func (ps *pkgState) reportBudget() {
@@ -81,6 +82,10 @@ func (ps *pkgState) reportBudget() {
 				ps.result.Used = map[token.Pos]bool{}
 			}
 			ps.result.Used[d.Pos] = true
+			continue
+		}
+		if ps.cfg.Notes == NotesStderr {
+			fmt.Fprintf(os.Stderr, "%s: note: %s (connflow)\n", ps.pass.Fset.Position(n.Pos), n.Message)
 			continue
 		}
 		ps.pass.Report(analysis.Diagnostic{Pos: n.Pos, Category: "budget", Message: n.Message})
