@@ -5,21 +5,51 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
 
-// goVersion returns the version of the go command on PATH, as it will run
+// goVersionCache returns the version of the go command on PATH, as it will run
 // for the packages of the current directory (after any GOTOOLCHAIN
-// switch): "go1.26.11", or "devel go1.27-abcdef" for a development build.
-func goVersion(ctx context.Context, gocmd string) (string, error) {
-	out, err := goOutput(ctx, gocmd, "env", "GOVERSION")
+// switch): "go1.26.11", or "devel go1.27-abcdef" for a development build;
+// and its build cache directory ("off", or "" if it did not say).
+func goVersionCache(ctx context.Context, gocmd string) (version, gocache string, err error) {
+	out, err := goOutput(ctx, gocmd, "env", "GOVERSION", "GOCACHE")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return strings.TrimSpace(out), nil
+	version, gocache, _ = strings.Cut(strings.TrimSpace(out), "\n")
+	return strings.TrimSpace(version), strings.TrimSpace(gocache), nil
+}
+
+// buildCacheEmpty reports whether the build cache dir holds nothing: it
+// does not exist, is "off", or has no entry in any of its 256 shards (the
+// go command creates them empty). This is a fresh machine or CI runner:
+// go vet would compile every dependency first, so there is no need to
+// start it and ask (buildCacheWarm). "" (unknown) is not empty.
+func buildCacheEmpty(dir string) bool {
+	if dir == "off" {
+		return true
+	}
+	if dir == "" {
+		return false
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	for i := 0; i < 256; i++ {
+		entries, err := os.ReadDir(filepath.Join(dir, fmt.Sprintf("%02x", i)))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) || len(entries) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // goOutput runs the go command and returns its standard output. Its

@@ -1092,9 +1092,9 @@ func TestEngineChoice(t *testing.T) {
 		t.Errorf("auto with a defective go vet: want go list (the load engine) and no go vet, got:\n%s", calls)
 	}
 
-	// A sound go vet, but an empty build cache: auto asks whether net is
-	// built while go vet starts, and when it is not, stops go vet and
-	// loads the packages itself (go/packages runs go list -json).
+	// A sound go vet, but an empty build cache (a fresh CI runner): auto
+	// does not start go vet, which would compile every dependency first,
+	// and loads the packages itself (go/packages runs go list -json).
 	if vetToolchainErr != nil {
 		return // no sound go vet here: the case above was the test
 	}
@@ -1102,21 +1102,41 @@ func TestEngineChoice(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(fake, "go"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(log); err != nil {
-		t.Fatal(err)
-	}
-	env = append(vetEnv(t), "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH"), "GOCACHE="+t.TempDir())
-	r = run(t, dir, env, binPath, "./...")
-	if r.code != 3 {
-		t.Fatalf("auto, empty build cache: %v", r)
-	}
-	checkDiagnostics(t, r.stderr, "find.go")
-	calls, _ = os.ReadFile(log)
-	for _, want := range []string{"vet -vettool=", "list -f {{.Stale}} net", "list -e -json"} {
-		if !strings.Contains(string(calls), want) {
-			t.Errorf("auto with an empty build cache: no %q among the go commands run:\n%s", want, calls)
+	gocache := t.TempDir()
+	autoRun := func(what string, want, notWant []string) {
+		t.Helper()
+		if err := os.Remove(log); err != nil {
+			t.Fatal(err)
+		}
+		env := append(vetEnv(t), "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH"), "GOCACHE="+gocache)
+		r := run(t, dir, env, binPath, "./...")
+		if r.code != 3 {
+			t.Fatalf("auto, %s: %v", what, r)
+		}
+		checkDiagnostics(t, r.stderr, "find.go")
+		calls, _ := os.ReadFile(log)
+		for _, w := range want {
+			if !strings.Contains(string(calls), w) {
+				t.Errorf("auto, %s: no %q among the go commands run:\n%s", what, w, calls)
+			}
+		}
+		for _, w := range notWant {
+			if strings.Contains(string(calls), w) {
+				t.Errorf("auto, %s: want no %q among the go commands run:\n%s", what, w, calls)
+			}
 		}
 	}
+	autoRun("empty build cache", []string{"list -e -json"}, []string{"vet -vettool=", "list -f {{.Stale}} net"})
+	// A build cache that holds something, but not the standard library of
+	// this configuration: auto asks whether net is built while go vet
+	// starts, and when it is not, stops go vet and loads the packages.
+	if err := os.MkdirAll(filepath.Join(gocache, "00"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gocache, "00", "00-a"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	autoRun("a build cache without this configuration", []string{"vet -vettool=", "list -f {{.Stale}} net", "list -e -json"}, nil)
 }
 
 func TestVersion(t *testing.T) {

@@ -409,10 +409,11 @@ func writeOutput(stdout io.Writer, name string, write func(io.Writer) error) err
 // chooseEngine picks the engine: -engine=load or a load-only flag gives
 // the load engine; otherwise the vet engine, unless the go command's vet
 // cache has the defect of go1.26.0-1.26.8 and go1.27.0-1.27.1 (then load;
-// an error for -engine=vet). For -engine=auto, the vet engine is the
-// autoEngine, which switches to load if the build cache lacks the
-// standard library for this configuration (go vet would compile
-// everything first, and load is many times faster).
+// an error for -engine=vet). For -engine=auto, an empty build cache
+// gives the load engine (go vet would compile everything first, and load
+// is many times faster); otherwise the vet engine is the autoEngine,
+// which switches to load if the build cache turns out to lack the
+// standard library for this configuration.
 func chooseEngine(ctx context.Context, o *options) (engine, error) {
 	if o.engine == "load" || o.engine == "auto" && o.loadOnly() != "" {
 		return &loadEngine{}, nil
@@ -424,7 +425,7 @@ func chooseEngine(ctx context.Context, o *options) (engine, error) {
 		}
 		return &loadEngine{}, nil
 	}
-	v, err := goVersion(ctx, gocmd)
+	v, gocache, err := goVersionCache(ctx, gocmd)
 	if err != nil {
 		return nil, err
 	}
@@ -443,6 +444,9 @@ func chooseEngine(ctx context.Context, o *options) (engine, error) {
 	}
 	vet := &vetEngine{gocmd: gocmd, exe: exe}
 	if o.engine == "auto" {
+		if buildCacheEmpty(gocache) {
+			return &loadEngine{}, nil // nothing built: go vet would compile everything first
+		}
 		return &autoEngine{vet: vet, load: &loadEngine{}}, nil
 	}
 	return vet, nil
