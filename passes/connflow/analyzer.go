@@ -230,6 +230,9 @@ type pkgState struct {
 	// fieldFns are the func-valued fields the package always sets to one
 	// function (fieldfuncs.go).
 	fieldFns map[*types.Var]*fieldTarget
+	// wrapFields are the fields that hold a wrapper over a conn field of
+	// the same object (wrapfields.go).
+	wrapFields map[*types.Var]*types.Var
 	// aliases are, per function, the parameters every caller passes as
 	// one conn (aliases.go).
 	aliases map[*ssa.Function][]int

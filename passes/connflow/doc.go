@@ -36,7 +36,9 @@
 //     project's own wrapper constructors (the Wraps fact).
 //   - conns.go: one Conn per class of values; fields.go and objects.go,
 //     the conns that objects of the package's struct types own, and how
-//     their methods' effects on them reach the caller.
+//     their methods' effects on them reach the caller; wrapfields.go,
+//     the fields that hold a wrapper (a bufio.Writer, say) over the
+//     object's conn field, and so are that conn.
 //   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for

@@ -28,10 +28,11 @@ type fieldKey struct {
 	path string    // the field indices, "3" or "1.0"
 }
 
-// ownField returns the key of the field whose address or value v is, if
-// its base is a parameter or free variable of a struct type declared in
-// the package, no goroutine of the package uses such objects, and the
-// function does not store to the field.
+// ownField returns the key of the field whose address or value v is
+// (of the conn field it wraps, for a wrapper field), if its base is a
+// parameter or free variable of a struct type declared in the package, no
+// goroutine of the package uses such objects, and the function does not
+// store to the field.
 func (b *funcBuilder) ownField(v ssa.Value) (fieldKey, bool) {
 	base, path, ok := fieldPath(v, 0)
 	if !ok {
@@ -42,10 +43,39 @@ func (b *funcBuilder) ownField(v ssa.Value) (fieldKey, bool) {
 		return fieldKey{}, false
 	}
 	k := fieldKey{base, path}
-	if b.fieldStores()[k] {
+	c := b.canonical(k)
+	if b.fieldStores()[k] || b.fieldStores()[c] {
 		return fieldKey{}, false
 	}
-	return k, true
+	return c, true
+}
+
+// isWrapperField reports whether v is a field (or its address) that
+// holds a wrapper over a conn field of the same object (wrapfields.go).
+func (b *funcBuilder) isWrapperField(v ssa.Value) bool {
+	base, path, ok := fieldPath(v, 0)
+	return ok && b.canonical(fieldKey{base, path}).path != path
+}
+
+// canonical returns the key of the conn field that the field k wraps
+// (wrapfields.go): a load of `s.bw` is a load of the conn of `s.conn`;
+// k itself if it is no wrapper field.
+func (b *funcBuilder) canonical(k fieldKey) fieldKey {
+	if strings.Contains(k.path, ".") {
+		return k
+	}
+	st, ok := deref(k.base.Type()).Underlying().(*types.Struct)
+	i, err := strconv.Atoi(k.path)
+	if !ok || err != nil || i >= st.NumFields() {
+		return k
+	}
+	g := b.ps.wrapperFields()[st.Field(i)]
+	for j := 0; g != nil && j < st.NumFields(); j++ {
+		if st.Field(j) == g {
+			return fieldKey{k.base, strconv.Itoa(j)}
+		}
+	}
+	return k
 }
 
 // fieldPath returns the base and the field indices of a field address

@@ -284,9 +284,10 @@ func (b *funcBuilder) fieldAddr(in *ssa.FieldAddr) {
 }
 
 // field decides a field address or a field of a struct value: the
-// object's conn if the field is its own, else from the heap.
+// object's conn if the field is its own (&s.bw too, the address of a
+// wrapper over it: wrapfields.go), else from the heap.
 func (b *funcBuilder) field(v ssa.Value) {
-	if !IsConnLike(v.Type()) || b.tracked(v) {
+	if b.tracked(v) || !IsConnLike(v.Type()) && !(isCellOf(v.Type()) && b.isWrapperField(v)) {
 		return
 	}
 	if k, ok := b.ownField(v); ok {

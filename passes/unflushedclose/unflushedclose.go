@@ -56,7 +56,7 @@ func report(p *lint.Pass, close, write *connflow.Event) {
 
 // flushFix inserts `_ = W.Flush()` before the Close, where W is the
 // writer of the unflushed write, when W is a variable in scope at the
-// Close. The error is discarded explicitly, as errcheck accepts: the
+// Close (or a field of one: writerVar). The error is discarded explicitly, as errcheck accepts: the
 // buffered writes before it discarded theirs, and a Flush that fails has
 // lost the bytes whatever the caller does.
 func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix, bool) {
@@ -68,11 +68,7 @@ func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix
 	if wcall == nil {
 		return analysis.SuggestedFix{}, false
 	}
-	w, ok := ast.Unparen(fix.Operand(p, wcall, write.Operand)).(*ast.Ident)
-	if !ok {
-		return analysis.SuggestedFix{}, false
-	}
-	obj, ok := p.TypesInfo.Uses[w].(*types.Var)
+	name, obj, ok := writerVar(p, fix.Operand(p, wcall, write.Operand))
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}
@@ -80,14 +76,40 @@ func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix
 	if !ok || obj.Parent() == nil || !obj.Parent().Contains(site.Stmt.Pos()) || obj.Pos() > site.Stmt.Pos() {
 		return analysis.SuggestedFix{}, false
 	}
-	msg := "Flush " + w.Name + " before Close"
+	msg := "Flush " + name + " before Close"
 	if site.Defer != nil {
 		return analysis.SuggestedFix{Message: msg, TextEdits: []analysis.TextEdit{
-			fix.DeferWith(p, site, []string{"_ = " + w.Name + ".Flush()"}),
+			fix.DeferWith(p, site, []string{"_ = " + name + ".Flush()"}),
 		}}, true
 	}
 	return analysis.SuggestedFix{
 		Message:   msg,
-		TextEdits: fix.InsertBefore(p, site.Stmt, []string{"_ = " + w.Name + ".Flush()"}, nil),
+		TextEdits: fix.InsertBefore(p, site.Stmt, []string{"_ = " + name + ".Flush()"}, nil),
 	}, true
+}
+
+// writerVar returns how the fix names the writer e, and the variable
+// that must be in scope at the Close: a variable w, or a field x.f of a
+// variable x (a buffered writer kept in the object's field over its
+// conn, which the model joined to the conn only where the function does
+// not assign the field).
+func writerVar(p *lint.Pass, e ast.Expr) (string, *types.Var, bool) {
+	e = ast.Unparen(e)
+	if sel, ok := e.(*ast.SelectorExpr); ok {
+		if s, ok := p.TypesInfo.Selections[sel]; !ok || s.Kind() != types.FieldVal {
+			return "", nil, false
+		}
+		x, ok := ast.Unparen(sel.X).(*ast.Ident)
+		if !ok {
+			return "", nil, false
+		}
+		obj, ok := p.TypesInfo.Uses[x].(*types.Var)
+		return x.Name + "." + sel.Sel.Name, obj, ok
+	}
+	w, ok := e.(*ast.Ident)
+	if !ok {
+		return "", nil, false
+	}
+	obj, ok := p.TypesInfo.Uses[w].(*types.Var)
+	return w.Name, obj, ok
 }

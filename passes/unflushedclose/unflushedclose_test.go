@@ -10,3 +10,10 @@ import (
 func Test(t *testing.T) {
 	linttest.Run(t, unflushedclose.Analyzer, "unflushedclose")
 }
+
+// TestWrapFields: a buffered writer kept in a field over the object's
+// conn field is that conn: writing through it and closing the conn
+// without a Flush is reported; a writer over a file is not the conn's.
+func TestWrapFields(t *testing.T) {
+	linttest.Run(t, unflushedclose.Analyzer, "wrapfields")
+}

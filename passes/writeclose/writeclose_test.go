@@ -145,6 +145,12 @@ func TestFields(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "fields")
 }
 
+// TestWrapFields: a field that holds a bufio wrapper over the object's
+// conn field is that conn.
+func TestWrapFields(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "wrapfields")
+}
+
 // TestIORole: an io-typed parameter every call passes a stream conn to is
 // judged like one.
 func TestIORole(t *testing.T) {
