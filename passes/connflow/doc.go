@@ -38,7 +38,9 @@
 //     the conns that objects of the package's struct types own, and how
 //     their methods' effects on them reach the caller; wrapfields.go,
 //     the fields that hold a wrapper (a bufio.Writer, say) over the
-//     object's conn field, and so are that conn.
+//     object's conn field, and so are that conn; localobjects.go, the
+//     conns a function stores into an object it allocates, which holds
+//     them (the store hands nothing on).
 //   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for

@@ -86,12 +86,14 @@ func (b *funcBuilder) identities() {
 		}
 	}
 	b.joinSameConnFreeVars()
-	for changed := true; changed; {
-		changed = false
-		for _, blk := range b.fn.Blocks {
-			for _, instr := range blk.Instrs {
-				if b.identity(instr) {
-					changed = true
+	for settled := false; !settled; settled = !b.settleOwned() {
+		for changed := true; changed; {
+			changed = false
+			for _, blk := range b.fn.Blocks {
+				for _, instr := range blk.Instrs {
+					if b.identity(instr) {
+						changed = true
+					}
 				}
 			}
 		}
@@ -228,11 +230,14 @@ func (b *funcBuilder) joinResults(in *ssa.Extract, call *ssa.Call) {
 
 // loaded decides a load: from a conn's local cell it is that conn;
 // anything else of a conn-like type (a pointer load, a channel receive) is
-// from the heap.
+// from the heap, once any field of an object allocated here is settled.
 func (b *funcBuilder) loaded(in *ssa.UnOp) {
 	if in.Op == token.MUL && b.tracked(in.X) {
 		b.uf.union(in, in.X)
 		return
+	}
+	if _, ok := b.ownedKey(in.X); ok {
+		return // a field of an object allocated here: settled later (localobjects.go)
 	}
 	b.fromHeap(in)
 }
@@ -289,6 +294,9 @@ func (b *funcBuilder) fieldAddr(in *ssa.FieldAddr) {
 func (b *funcBuilder) field(v ssa.Value) {
 	if b.tracked(v) || !IsConnLike(v.Type()) && !(isCellOf(v.Type()) && b.isWrapperField(v)) {
 		return
+	}
+	if _, ok := b.ownedKey(v); ok {
+		return // a field of an object allocated here: settled later (localobjects.go)
 	}
 	if k, ok := b.ownField(v); ok {
 		b.fieldRoot(v, k)

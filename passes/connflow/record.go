@@ -70,6 +70,8 @@ func (b *funcBuilder) eventsAndEscapes() {
 					case b.returns(blk, c):
 						// Returned: the caller owns it before the defers run.
 						b.escape(c, in, modeCall, "returned")
+					case b.returnsOwned(blk, c):
+						b.escape(c, in, modeCall, "its object returned")
 					}
 					b.addStep(c, in, step{op: stepRun})
 				}
@@ -83,8 +85,10 @@ func (b *funcBuilder) eventsAndEscapes() {
 }
 
 // handedOn records the escapes of instructions that are not calls: a conn
-// returned, stored anywhere but its own local variable, sent on a
-// channel, put in a map, or captured by a closure that outlives the call.
+// returned (or an object holding it: localobjects.go), stored anywhere
+// but its own local variable or an object the function allocated, sent
+// on a channel, put in a map, or captured by a closure that outlives the
+// call.
 func (b *funcBuilder) handedOn(instr ssa.Instruction) {
 	switch in := instr.(type) {
 	case *ssa.Return:
@@ -97,8 +101,13 @@ func (b *funcBuilder) handedOn(instr ssa.Instruction) {
 				b.escape(c, in, modeCall, "returned")
 			}
 		}
+		for _, c := range b.f.Conns {
+			if b.returnsOwned(in.Block(), c) {
+				b.escape(c, in, modeCall, "its object returned")
+			}
+		}
 	case *ssa.Store:
-		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) && !b.wrapperStore(in) {
+		if c := b.connOf(in.Val); c != nil && !(isCell(in.Addr) && b.connOf(in.Addr) == c) && !b.wrapperStore(in) && !b.ownedStore(in) {
 			b.escape(c, in, modeCall, "stored")
 		}
 		if !isCell(in.Addr) {

@@ -93,6 +93,35 @@ func TestSocket(t *testing.T) {
 		}
 	})
 
+	// A conn stored into an object the function allocates, written
+	// through a buffered writer kept in the object's field (issue 12):
+	// the object's method writes and flushes, the function closes the
+	// conn. Flagged, the Close resets, as in Send; fixed, every byte and
+	// EOF.
+	t.Run("buffered/flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, flagged, "BufferedSend", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; BufferedSend returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
+				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
+					i, r.BytesRead, r.Err, payload)
+			}
+		}
+	})
+	t.Run("buffered/fixed", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, fixed, "BufferedSend", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; BufferedSend returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.AErr != "" {
+				t.Errorf("run %d: BufferedSend returned %q, want nil", i, r.AErr)
+			}
+			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
+					i, r.BytesRead, r.Err, r.WriteErr, payload)
+			}
+		}
+	})
+
 	// The package's own wrapper over the conn, made by a wrapper
 	// constructor (issue 12): writes and the Close go through the
 	// wrapper. Flagged, the Close resets, as in Send; fixed (half-close

@@ -151,6 +151,12 @@ func TestWrapFields(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "wrapfields")
 }
 
+// TestLocalObjects: a conn stored into an object the function allocates
+// stays the function's, and leaves only with the object.
+func TestLocalObjects(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "localobjects")
+}
+
 // TestIORole: an io-typed parameter every call passes a stream conn to is
 // judged like one.
 func TestIORole(t *testing.T) {

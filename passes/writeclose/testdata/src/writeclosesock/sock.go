@@ -5,6 +5,7 @@
 package writeclosesock
 
 import (
+	"bufio"
 	"io"
 	"net"
 	"sync"
@@ -23,7 +24,7 @@ func Send(c net.Conn) error {
 		c.Close()
 		return err
 	}
-	return c.Close() // want `conn is closed after a write \(line 22\) without CloseWrite and a drain`
+	return c.Close() // want `conn is closed after a write \(line 23\) without CloseWrite and a drain`
 }
 
 // Proxy copies between a and b in both directions and closes both as soon
@@ -74,7 +75,7 @@ func (s *session) quit() error {
 		s.conn.Close()
 		return err
 	}
-	return s.conn.Close() // want `conn is closed after a write \(line 73\) without CloseWrite and a drain`
+	return s.conn.Close() // want `conn is closed after a write \(line 74\) without CloseWrite and a drain`
 }
 
 // WrappedSend writes Payload bytes through the package's own wrapper,
@@ -88,7 +89,7 @@ func WrappedSend(c net.Conn) error {
 		w.Close()
 		return err
 	}
-	return w.Close() // want `conn is closed after a write \(line 87\) without CloseWrite and a drain`
+	return w.Close() // want `conn is closed after a write \(line 88\) without CloseWrite and a drain`
 }
 
 // counted counts the bytes written through it.
@@ -105,3 +106,33 @@ func (c *counted) Write(b []byte) (int, error) {
 
 // countBytes is a wrapper constructor: its result is c.
 func countBytes(c *net.TCPConn) *counted { return &counted{TCPConn: c} }
+
+// BufferedSend stores the conn into an object it allocates, with a
+// buffered writer over it in another field, writes Payload bytes through
+// the object's method (into the buffer, then Flush) and closes the conn.
+// writeclose sees the method's writes through the wrapper field as the
+// conn's, and the object as holding the conn: in sock.go the Close sends
+// RST with the greeting unread, as in Send; in sock.go.golden it
+// half-closes and drains first.
+func BufferedSend(c net.Conn) error {
+	s := &buffered{conn: c, bw: bufio.NewWriter(c)}
+	if err := s.send(make([]byte, Payload)); err != nil {
+		c.Close()
+		return err
+	}
+	return c.Close() // want `conn is closed after a write \(line 119\) without CloseWrite and a drain`
+}
+
+// buffered keeps its conn and a buffered writer over it.
+type buffered struct {
+	conn net.Conn
+	bw   *bufio.Writer
+}
+
+// send writes b through the buffer and flushes it.
+func (s *buffered) send(b []byte) error {
+	if _, err := s.bw.Write(b); err != nil {
+		return err
+	}
+	return s.bw.Flush()
+}

@@ -1,0 +1,195 @@
+package connflow
+
+import (
+	"strconv"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// This file decides which conns a function puts into an object it
+// allocates itself: `c := &client{conn: nc, bw: bufio.NewWriter(nc)}`, a
+// dial helper that then speaks the handshake through c's methods and
+// closes nc when the handshake fails. An object of a struct type the
+// package declares (no goroutine of the package uses such objects, and it
+// is no conn type of its own: ownwrappers.go) holds the conn stored into
+// its field:
+//
+//   - the store hands nothing on;
+//   - the field is that conn for the rest of the function: its loads, and
+//     the effects of the object's methods on it (objects.go);
+//   - the conn leaves the function only with the object: returned (before
+//     the defers run), stored, sent, or passed to code the model cannot
+//     see, on the paths where that happens.
+//
+// The object must be used only in those ways and through its fields
+// (converted to an interface only to be returned); every store into the
+// field must store the one conn (or nil). Otherwise the stores are escapes,
+// as for any object.
+
+// An ownedState is what settleOwned decided about a field of an owner.
+type ownedState int
+
+const (
+	ownedMaybe    ownedState = iota // a candidate: its stores are conn-typed
+	ownedYes                        // the field is the conn stored into it
+	ownedRejected                   // its stores are no one conn: from the heap
+)
+
+// ownerAlloc reports whether a is an allocation that may own conns.
+func (b *funcBuilder) ownerAlloc(a *ssa.Alloc) bool {
+	if ok, seen := b.owners[a]; seen {
+		return ok
+	}
+	named := ownStruct(a.Type(), b.ps.pass.Pkg)
+	ok := named != nil && !b.ps.goOwned(named) && !connTyped(a.Type()) && usedAsObject(a)
+	b.owners[a] = ok
+	return ok
+}
+
+// usedAsObject reports whether every use of the allocation a is one whose
+// effect on its conns the model records: a field address, a call operand,
+// a store of a into memory, a send, a map update, a return, a conversion
+// to an interface that is returned.
+func usedAsObject(a *ssa.Alloc) bool {
+	for _, r := range *a.Referrers() {
+		switch r := r.(type) {
+		case *ssa.FieldAddr, *ssa.Return, *ssa.Send, *ssa.MapUpdate, *ssa.DebugRef, ssa.CallInstruction:
+		case *ssa.Store:
+			if r.Addr == a {
+				return false // the struct is overwritten as a whole
+			}
+		case *ssa.MakeInterface:
+			for _, rr := range *r.Referrers() {
+				if _, ok := rr.(*ssa.Return); !ok {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ownedKey returns the key of v, the address of a field of an owner
+// allocation, and whether the field may be owned (not rejected).
+func (b *funcBuilder) ownedKey(v ssa.Value) (fieldKey, bool) {
+	fa, ok := v.(*ssa.FieldAddr)
+	if !ok {
+		return fieldKey{}, false
+	}
+	a, ok := fa.X.(*ssa.Alloc)
+	if !ok || !IsConnLike(deref(fa.Type())) || !b.ownerAlloc(a) {
+		return fieldKey{}, false
+	}
+	k := fieldKey{a, strconv.Itoa(fa.Field)}
+	st, seen := b.ownedFields[k]
+	if !seen {
+		st = ownedMaybe
+		if !b.fieldStores()[k] {
+			st = ownedRejected // never stored here: not this function's conn
+		}
+		b.ownedFields[k] = st
+	}
+	return k, st != ownedRejected
+}
+
+// settleOwned decides the candidate fields once the identities are
+// known: a field whose every store stores one conn (or nil) is that conn;
+// its addresses join the conn's class. Any other is rejected, and its
+// loads are from the heap. It reports whether anything changed, so that
+// the identities run again (loads of the fields join, or root).
+func (b *funcBuilder) settleOwned() bool {
+	stores := map[fieldKey][]ssa.Value{}
+	addrs := map[fieldKey][]ssa.Value{}
+	for _, blk := range b.fn.Blocks {
+		for _, instr := range blk.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Store:
+				if k, ok := b.ownedKey(in.Addr); ok && b.ownedFields[k] == ownedMaybe {
+					stores[k] = append(stores[k], in.Val)
+				}
+			case *ssa.FieldAddr:
+				if k, ok := b.ownedKey(in); ok && b.ownedFields[k] == ownedMaybe {
+					addrs[k] = append(addrs[k], in)
+				}
+			}
+		}
+	}
+	changed := false
+	for k, vals := range stores {
+		changed = true
+		rep := b.oneConn(vals)
+		if rep == nil {
+			b.ownedFields[k] = ownedRejected
+			continue
+		}
+		b.ownedFields[k] = ownedYes
+		b.fieldReps[k] = rep
+		for _, a := range addrs[k] {
+			b.uf.union(a, rep)
+		}
+	}
+	return changed
+}
+
+// oneConn returns a value of the one conn that vals (nil constants aside)
+// are, or nil.
+func (b *funcBuilder) oneConn(vals []ssa.Value) ssa.Value {
+	var rep ssa.Value
+	for _, v := range vals {
+		if k, ok := unconvert(v).(*ssa.Const); ok && k.IsNil() {
+			continue
+		}
+		if !b.tracked(v) || rep != nil && b.uf.find(v) != b.uf.find(rep) {
+			return nil
+		}
+		if rep == nil {
+			rep = v
+		}
+	}
+	return rep
+}
+
+// ownedStore reports whether st stores its conn into a field of an
+// object the function allocated, which then holds it: no escape.
+func (b *funcBuilder) ownedStore(st *ssa.Store) bool {
+	k, ok := b.ownedKey(st.Addr)
+	return ok && b.ownedFields[k] == ownedYes && b.connOf(st.Addr) == b.connOf(st.Val)
+}
+
+// returnedObjects returns the owner allocations that the block's return
+// gives back (directly or converted to an interface).
+func (b *funcBuilder) returnedObjects(blk *ssa.BasicBlock) []*ssa.Alloc {
+	ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return)
+	if !ok {
+		return nil
+	}
+	var out []*ssa.Alloc
+	for _, r := range ret.Results {
+		if a, ok := unconvert(r).(*ssa.Alloc); ok && b.ownerAlloc(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// returnsOwned reports whether the block's return gives back an object
+// that holds the conn c: c leaves with it.
+func (b *funcBuilder) returnsOwned(blk *ssa.BasicBlock, c *Conn) bool {
+	for _, a := range b.returnedObjects(blk) {
+		for _, k := range c.keys {
+			if k.base == a {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isOwnedAddr reports whether v is the address of a field that an object
+// of the function owns a conn in.
+func (b *funcBuilder) isOwnedAddr(v ssa.Value) bool {
+	k, ok := b.ownedKey(v)
+	return ok && b.ownedFields[k] == ownedYes
+}
