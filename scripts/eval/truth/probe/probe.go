@@ -133,7 +133,7 @@ func (p *prober) file(f *ast.File) {
 			return true
 		}
 		switch {
-		case sel.Sel.Name == "Close" && len(call.Args) == 0 && p.isMethod(sel) && p.sock.holds(sel.X):
+		case sel.Sel.Name == "Close" && len(call.Args) == 0 && p.isMethod(sel) && p.sock.holds(sel.X) && !datagram(p.pass.TypesInfo.TypeOf(sel.X)):
 			at := closePositions(call, stack)
 			offs := make([]int, len(at))
 			for i, a := range at {
@@ -154,6 +154,19 @@ func (p *prober) file(f *ast.File) {
 			}
 		}
 	}
+}
+
+// datagram reports whether t is a socket type without a TCP teardown
+// (UDP, raw IP, a packet conn, QUIC): a value of it may be held by the
+// flow-insensitive propagation (asserted from a net.Conn, say), but its
+// Close is no stream teardown to judge, so it is not in the population.
+func datagram(t types.Type) bool {
+	pkg, name := named(t)
+	switch pkg + "." + name {
+	case "net.UDPConn", "net.IPConn", "net.PacketConn", "crypto/tls.QUICConn":
+		return true
+	}
+	return false
 }
 
 func (p *prober) isMethod(sel *ast.SelectorExpr) bool {
