@@ -48,15 +48,16 @@ func (b *funcBuilder) ownerAlloc(a *ssa.Alloc) bool {
 
 // usedAsObject reports whether every use of the allocation a is one whose
 // effect on its conns the model records: a field address, a call operand,
-// a store of a into memory, a send, a map update, a return, a conversion
-// to an interface that is returned.
+// a store of a into memory (not into a local variable's cell: its loads
+// are other values), a send, a map update, a return, a conversion to an
+// interface that is returned.
 func usedAsObject(a *ssa.Alloc) bool {
 	for _, r := range *a.Referrers() {
 		switch r := r.(type) {
 		case *ssa.FieldAddr, *ssa.Return, *ssa.Send, *ssa.MapUpdate, *ssa.DebugRef, ssa.CallInstruction:
 		case *ssa.Store:
-			if r.Addr == a {
-				return false // the struct is overwritten as a whole
+			if r.Addr == a || isCell(r.Addr) {
+				return false // overwritten as a whole, or kept in a variable whose loads are not followed
 			}
 		case *ssa.MakeInterface:
 			for _, rr := range *r.Referrers() {

@@ -138,32 +138,34 @@ func (s *wrapScan) assigned(base string, rhs ast.Expr, conns map[string]*types.V
 // literal records the wrapper fields a composite literal of a struct
 // type sets over the value it gives a conn field.
 func (s *wrapScan) literal(lit *ast.CompositeLit) {
-	given := map[string]*types.Var{} // value -> the conn field it is given
-	var wrapped []*ast.KeyValueExpr
-	for _, e := range lit.Elts {
-		kv, ok := e.(*ast.KeyValueExpr)
-		if !ok {
-			continue
-		}
-		v := s.fieldKey(kv.Key)
-		switch {
-		case v == nil:
-		case isConnField(v):
-			given[types.ExprString(kv.Value)] = v
-		case isWrapper(v.Type()):
-			wrapped = append(wrapped, kv)
+	type elt struct {
+		field *types.Var
+		value ast.Expr
+	}
+	var elts []elt
+	st, _ := deref(s.ps.pass.TypesInfo.TypeOf(lit)).Underlying().(*types.Struct)
+	for i, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			elts = append(elts, elt{s.fieldKey(kv.Key), kv.Value})
+		} else if st != nil && i < st.NumFields() {
+			elts = append(elts, elt{st.Field(i), e}) // T{c, bufio.NewWriter(c)}
 		}
 	}
-	for _, kv := range wrapped {
-		f := s.fieldKey(kv.Key)
-		if isNil(kv.Value) {
+	given := map[string]*types.Var{} // value -> the conn field it is given
+	for _, e := range elts {
+		if e.field != nil && isConnField(e.field) {
+			given[types.ExprString(e.value)] = e.field
+		}
+	}
+	for _, e := range elts {
+		if e.field == nil || !isWrapper(e.field.Type()) || isNil(e.value) {
 			continue
 		}
 		var g *types.Var
-		if arg := s.wrappedOperand(kv.Value); arg != nil {
+		if arg := s.wrappedOperand(e.value); arg != nil {
 			g = given[types.ExprString(arg)]
 		}
-		s.give(f, g)
+		s.give(e.field, g)
 	}
 }
 

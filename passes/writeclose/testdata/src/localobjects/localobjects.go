@@ -197,3 +197,18 @@ func StartPump(addr string, bail bool) error {
 	go p.loop()
 	return nil
 }
+
+// DialCaptured keeps the client in a variable that a closure captures:
+// the loads of that variable are other values, not followed, so storing
+// the conn into the client hands it on.
+func DialCaptured(addr string) error {
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	c := &client{nc: nc, bw: bufio.NewWriter(nc), br: bufio.NewReader(nc)}
+	c.do("HELLO")
+	quit := func() { c.send("QUIT") }
+	quit()
+	return nc.Close()
+}

@@ -114,3 +114,35 @@ func (p *Pooled) Close() error {
 	p.bw.Flush()
 	return p.conn.Close()
 }
+
+// Pair sets its fields positionally, the writer over the conn.
+type Pair struct {
+	conn net.Conn
+	bw   *bufio.Writer
+}
+
+// NewPair gives bw a writer over conn, positionally.
+func NewPair(c net.Conn) *Pair { return &Pair{c, bufio.NewWriter(c)} }
+
+// Bye writes through bw and closes.
+func (p *Pair) Bye() error {
+	p.bw.WriteString("bye\n")
+	p.bw.Flush()
+	return p.conn.Close() // want `conn is closed after a write \(line 130\) without CloseWrite and a drain`
+}
+
+// Tee sets its writer positionally over standard output: no wrapper.
+type Tee struct {
+	conn net.Conn
+	bw   *bufio.Writer
+}
+
+// NewTee gives bw a writer over os.Stdout.
+func NewTee(c net.Conn) *Tee { return &Tee{c, bufio.NewWriter(os.Stdout)} }
+
+// Bye writes through bw (standard output) and closes the conn.
+func (t *Tee) Bye() error {
+	t.bw.WriteString("bye\n")
+	t.bw.Flush()
+	return t.conn.Close()
+}
