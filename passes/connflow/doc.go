@@ -48,8 +48,9 @@
 //     has certainly waited for, and where the function stops waiting on
 //     purpose.
 //   - flow.go: step 3, a bounded forward dataflow that finds the histories
-//     reaching every event, in the same order on every run; feasible.go,
-//     which branches a path can take given what it learnt on the way.
+//     reaching every event, in the same order on every run; states.go,
+//     when two paths' states are one; feasible.go, which branches a path
+//     can take given what it learnt on the way.
 //   - summary.go: a function's Summary, the fact through which its callers
 //     see into it.
 //   - inmemory.go, collections.go: in-memory producers (also of conns

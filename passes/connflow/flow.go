@@ -40,6 +40,7 @@ type pathState struct {
 type deferList struct {
 	group int
 	prev  *deferList
+	id    uint32 // its number in flowState.lists, from 1 (states.go hashes it)
 }
 
 // groups returns the registered groups, oldest first.
@@ -64,44 +65,6 @@ func (d *deferList) has(group int) bool {
 	return false
 }
 
-// A stateKey identifies a state: its events (by ID + 1, so that 0 pads),
-// its defer list, whether it is gone, and what it knows.
-type stateKey struct {
-	events [maxHistory]int32
-	defers *deferList
-	gone   bool
-	known  *known
-}
-
-// key returns the state's identity.
-func (s pathState) key() stateKey {
-	k := stateKey{defers: s.defers, gone: s.gone, known: s.known}
-	for i, e := range s.hist {
-		k.events[i] = int32(e.ID) + 1
-	}
-	return k
-}
-
-// A stateSet is a set of states in the order they were added.
-type stateSet struct {
-	states []pathState
-	index  map[stateKey]bool
-}
-
-// add adds s unless the set holds it already; it reports whether it did.
-func (set *stateSet) add(s pathState) bool {
-	k := s.key()
-	if set.index[k] {
-		return false
-	}
-	if set.index == nil {
-		set.index = map[stateKey]bool{}
-	}
-	set.index[k] = true
-	set.states = append(set.states, s)
-	return true
-}
-
 // flowState is the dataflow of one conn.
 type flowState struct {
 	b      *funcBuilder
@@ -118,7 +81,7 @@ func (b *funcBuilder) flow(c *Conn) {
 	}
 	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}, knowns: map[known]*known{}}
 	entry := b.fn.Blocks[0]
-	in := map[*ssa.BasicBlock]*stateSet{entry: {}}
+	in := map[*ssa.BasicBlock]*stateSet{entry: newStateSet(1)}
 	in[entry].add(pathState{})
 	work := []*ssa.BasicBlock{entry}
 	queued := map[*ssa.BasicBlock]bool{entry: true}
@@ -133,7 +96,7 @@ func (b *funcBuilder) flow(c *Conn) {
 			}
 			out := fs.alongEdge(blk, i, cur)
 			if in[succ] == nil {
-				in[succ] = &stateSet{}
+				in[succ] = newStateSet(len(out.states))
 			}
 			grew := false
 			for _, s := range out.states {
@@ -189,7 +152,7 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 		ev = br.on(succ)
 	}
 	conds := fs.b.phiConds(e)
-	out := &stateSet{}
+	out := newStateSet(len(cur.states))
 	for _, s := range cur.states {
 		if ifi != nil {
 			if c, ok := s.known.lookup(ifi); ok {
@@ -215,7 +178,7 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 
 // apply returns the states after the step st.
 func (fs *flowState) apply(st step, in *stateSet) *stateSet {
-	out := &stateSet{}
+	out := newStateSet(len(in.states))
 	for _, s := range in.states {
 		switch st.op {
 		case stepApply:
@@ -270,7 +233,7 @@ func (fs *flowState) registered(d *deferList, group int) *deferList {
 	if l, ok := fs.lists[k]; ok {
 		return l
 	}
-	l := &k
+	l := &deferList{group: group, prev: d, id: uint32(len(fs.lists) + 1)}
 	fs.lists[k] = l
 	return l
 }
