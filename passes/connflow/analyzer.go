@@ -120,7 +120,13 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 	}()
 	funcs := buildSSA(pass, sel, cfg.MaxShare)
 	ps.findProducers(funcs)
-	called := calledOnly(pass, sel.decls)
+	var only map[types.Object]bool
+	called := func() map[types.Object]bool { // most packages never ask
+		if only == nil {
+			only = calledOnly(pass, sel.decls)
+		}
+		return only
+	}
 	ps.refineParams(funcs, called)
 	ps.aliases = aliasedParams(funcs, called)
 	for _, fn := range funcs {
