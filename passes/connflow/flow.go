@@ -71,6 +71,7 @@ type flowState struct {
 	c      *Conn
 	lists  map[deferList]*deferList // hash-consing of defer lists
 	knowns map[known]*known         // hash-consing of known lists
+	spare  []*stateSet              // sets done with, to reuse (states.go)
 }
 
 // flow computes, for every event of c, the histories that reach it
@@ -102,6 +103,9 @@ func (b *funcBuilder) flow(c *Conn) {
 			for _, s := range out.states {
 				grew = in[succ].add(s) || grew
 			}
+			if out != cur {
+				fs.release(out)
+			}
 			if len(in[succ].states) > maxStates {
 				c.Overflow = true
 				return
@@ -111,16 +115,24 @@ func (b *funcBuilder) flow(c *Conn) {
 				work = append(work, succ)
 			}
 		}
+		if cur != in[blk] {
+			fs.release(cur)
+		}
 	}
 }
 
 // through returns the states at the end of blk, given those at its start,
 // and records the histories that reach the function's returns.
-func (fs *flowState) through(blk *ssa.BasicBlock, cur *stateSet) *stateSet {
+func (fs *flowState) through(blk *ssa.BasicBlock, start *stateSet) *stateSet {
 	steps := fs.b.steps[fs.c]
+	cur := start
 	for _, instr := range blk.Instrs {
 		for _, st := range steps[instr] {
-			cur = fs.apply(st, cur)
+			next := fs.apply(st, cur)
+			if cur != start {
+				fs.release(cur)
+			}
+			cur = next
 		}
 		if ret, ok := instr.(*ssa.Return); ok {
 			o := errOutcome(ret)
@@ -143,7 +155,8 @@ func (fs *flowState) through(blk *ssa.BasicBlock, cur *stateSet) *stateSet {
 // successor: those at the end of blk that can take the edge (feasible.go),
 // each continued with the event learnt on that edge, if any, or gone if
 // the conn's variables hold another value after the edge (identity.go,
-// dropEdges), and knowing what the edge's phis tell.
+// dropEdges), and knowing what the edge's phis tell. An edge that
+// changes none of them returns cur itself.
 func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *stateSet {
 	e := edge{blk, blk.Succs[succ]}
 	ifi, _ := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
@@ -152,7 +165,10 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 		ev = br.on(succ)
 	}
 	conds := fs.b.phiConds(e)
-	out := newStateSet(len(cur.states))
+	if ev == nil && len(conds) == 0 && !fs.b.drops[fs.c][e] && (ifi == nil || !cur.knows(ifi)) {
+		return cur
+	}
+	out := fs.newSet(len(cur.states))
 	for _, s := range cur.states {
 		if ifi != nil {
 			if c, ok := s.known.lookup(ifi); ok {
@@ -178,7 +194,7 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 
 // apply returns the states after the step st.
 func (fs *flowState) apply(st step, in *stateSet) *stateSet {
-	out := newStateSet(len(in.states))
+	out := fs.newSet(len(in.states))
 	for _, s := range in.states {
 		switch st.op {
 		case stepApply:

@@ -1,5 +1,11 @@
 package connflow
 
+import (
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
+
 // This file decides when two paths' states are one state, for the path
 // analysis (flow.go): the same events in order, the same defer list, the
 // same knowledge, and both gone or neither. A block's set of states keeps
@@ -12,6 +18,7 @@ package connflow
 type stateSet struct {
 	states []pathState
 	table  []int32 // index+1 of a state, at its hash's slot; nil while small
+	buf    []int32 // a table the set had before it was reused
 }
 
 // smallSet is how many states a set holds before it hashes them.
@@ -20,6 +27,36 @@ const smallSet = 8
 // newStateSet returns an empty set with room for n states.
 func newStateSet(n int) *stateSet {
 	return &stateSet{states: make([]pathState, 0, n)}
+}
+
+// newSet returns an empty set with room for n states: one the dataflow
+// is done with, if any. The dataflow keeps only the sets at blocks'
+// starts; those it makes on the way through a block and along an edge
+// are done with once the block's successors have taken them in.
+func (fs *flowState) newSet(n int) *stateSet {
+	if len(fs.spare) == 0 {
+		return newStateSet(n)
+	}
+	set := fs.spare[len(fs.spare)-1]
+	fs.spare = fs.spare[:len(fs.spare)-1]
+	set.states = slices.Grow(set.states[:0], n)
+	if set.table != nil {
+		set.buf, set.table = set.table, nil
+	}
+	return set
+}
+
+// release hands set back for newSet to reuse.
+func (fs *flowState) release(set *stateSet) { fs.spare = append(fs.spare, set) }
+
+// knows reports whether some state of the set knows how ifi goes.
+func (set *stateSet) knows(ifi *ssa.If) bool {
+	for i := range set.states {
+		if _, ok := set.states[i].known.lookup(ifi); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // add adds s unless the set holds it already; it reports whether it did.
@@ -53,7 +90,12 @@ func (set *stateSet) add(s pathState) bool {
 
 // rehash rebuilds the table with n slots (a power of two).
 func (set *stateSet) rehash(n int) {
-	set.table = make([]int32, n)
+	if cap(set.buf) >= n {
+		set.table, set.buf = set.buf[:n], nil
+		clear(set.table)
+	} else {
+		set.table = make([]int32, n)
+	}
 	mask := uint32(n - 1)
 	for j := range set.states {
 		i := set.states[j].hash() & mask
