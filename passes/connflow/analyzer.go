@@ -103,7 +103,7 @@ var panicOn string
 // settings, reports the budget notes and exports the facts. A panic
 // becomes an error naming the function being modelled.
 func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
-	sel := selectFuncs(pass, cfg.Tests)
+	sel := selectFuncs(pass, cfg.Tests, cfg.MaxBlocks)
 	if sel.empty {
 		return &Result{Config: cfg}, nil
 	}

@@ -59,7 +59,8 @@
 //     lingercalls.go and lingerfields.go, values that reach them through
 //     a helper's parameter or a field (the LingerParams fact).
 //   - select.go, program.go: which functions get SSA, and the SSA program
-//     shared by the passes of one load.
+//     shared by the passes of one load; objmethods.go, which functions
+//     that only take an object holding a conn-like field get it.
 //   - budget.go: where a budget cost a verdict, reported as a note.
 //   - analyzer.go: the analyzer, its Config, and the order in which a
 //     package is modelled.
