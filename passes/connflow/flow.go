@@ -72,6 +72,7 @@ type flowState struct {
 	lists  map[deferList]*deferList // hash-consing of defer lists
 	knowns map[known]*known         // hash-consing of known lists
 	spare  []*stateSet              // sets done with, to reuse (states.go)
+	hists  map[histKey]History      // the histories push made (extended)
 }
 
 // flow computes, for every event of c, the histories that reach it
@@ -80,7 +81,7 @@ func (b *funcBuilder) flow(c *Conn) {
 	if len(b.steps[c]) == 0 && len(b.edges[c]) == 0 {
 		return
 	}
-	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}, knowns: map[known]*known{}}
+	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}, knowns: map[known]*known{}, hists: map[histKey]History{}}
 	entry := b.fn.Blocks[0]
 	in := map[*ssa.BasicBlock]*stateSet{entry: newStateSet(1)}
 	in[entry].add(pathState{})
@@ -281,16 +282,41 @@ func (fs *flowState) push(s pathState, ev *Event) pathState {
 		return pathState{hist: append(append(History(nil), h...), ev), defers: s.defers, gone: true, known: s.known}
 	}
 	n := len(h)
-	var out History
-	if n > 0 && h[n-1].Kind == ev.Kind && (!ev.Kind.counted() || h[n-1] == ev) {
-		out = append(append(History(nil), h[:n-1]...), ev)
-	} else {
-		out = append(append(History(nil), h...), ev)
+	merge := n > 0 && h[n-1].Kind == ev.Kind && (!ev.Kind.counted() || h[n-1] == ev)
+	return pathState{hist: fs.extended(h, merge, ev), defers: s.defers, known: s.known}
+}
+
+// A histKey names a history by its backing array and length (the
+// histories of the dataflow are never written to after they are made),
+// and an event to extend it with.
+type histKey struct {
+	start *(*Event)
+	n     int
+	merge bool
+	ev    *Event
+}
+
+// extended returns h with ev appended, replacing h's last event if merge,
+// keeping the last maxHistory events. The paths through a block often
+// make the same history again (a loop's next round, states that differ
+// only in what they know): they share one.
+func (fs *flowState) extended(h History, merge bool, ev *Event) History {
+	k := histKey{n: len(h), merge: merge, ev: ev}
+	if len(h) > 0 {
+		k.start = &h[0]
 	}
+	if out, ok := fs.hists[k]; ok {
+		return out
+	}
+	if merge {
+		h = h[:len(h)-1]
+	}
+	out := append(append(make(History, 0, len(h)+1), h...), ev)
 	if len(out) > maxHistory {
 		out = out[len(out)-maxHistory:]
 	}
-	return pathState{hist: out, defers: s.defers, known: s.known}
+	fs.hists[k] = out
+	return out
 }
 
 // An exit is a history that reaches a return, and what that return says
