@@ -23,8 +23,9 @@ import (
 // aliasedParams finds, for each function of the package that is only
 // ever called where it is seen (calledOnly), the groups of conn-like
 // parameters that every call passes as one conn. It returns, per
-// function, the group of each parameter (-1: none).
-func aliasedParams(funcs []*ssa.Function, only map[types.Object]bool) map[*ssa.Function][]int {
+// function, the group of each parameter (-1: none). only returns the
+// functions called only where seen, asked only if some call agrees.
+func aliasedParams(funcs []*ssa.Function, only func() map[types.Object]bool) map[*ssa.Function][]int {
 	calls := map[*ssa.Function][][]ssa.Value{}
 	for _, fn := range funcs {
 		for _, blk := range fn.Blocks {
@@ -39,10 +40,10 @@ func aliasedParams(funcs []*ssa.Function, only map[types.Object]bool) map[*ssa.F
 	}
 	out := map[*ssa.Function][]int{}
 	for _, fn := range funcs {
-		if fn.Parent() != nil || fn.Object() == nil || !only[fn.Object()] || len(calls[fn]) == 0 {
+		if fn.Parent() != nil || fn.Object() == nil || len(calls[fn]) == 0 {
 			continue
 		}
-		if groups := agreedGroups(fn, calls[fn]); groups != nil {
+		if groups := agreedGroups(fn, calls[fn]); groups != nil && only()[fn.Object()] {
 			out[fn] = groups
 		}
 	}

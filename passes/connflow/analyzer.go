@@ -135,7 +135,7 @@ var panicOn string
 // settings, reports the budget notes and exports the facts. A panic
 // becomes an error naming the function being modelled.
 func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
-	sel := selectFuncs(pass, cfg.Tests)
+	sel := selectFuncs(pass, cfg.Tests, cfg.MaxBlocks)
 	if sel.empty {
 		return &Result{Config: cfg}, nil
 	}
@@ -152,7 +152,13 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 	}()
 	funcs := buildSSA(pass, sel, cfg.MaxShare)
 	ps.findProducers(funcs)
-	called := calledOnly(pass, sel.decls)
+	var only map[types.Object]bool
+	called := func() map[types.Object]bool { // most packages never ask
+		if only == nil {
+			only = calledOnly(pass, sel.decls)
+		}
+		return only
+	}
 	ps.refineParams(funcs, called)
 	ps.aliases = aliasedParams(funcs, called)
 	for _, fn := range funcs {

@@ -52,8 +52,9 @@
 //     has certainly waited for, and where the function stops waiting on
 //     purpose.
 //   - flow.go: step 3, a bounded forward dataflow that finds the histories
-//     reaching every event, in the same order on every run; feasible.go,
-//     which branches a path can take given what it learnt on the way.
+//     reaching every event, in the same order on every run; states.go,
+//     when two paths' states are one; feasible.go, which branches a path
+//     can take given what it learnt on the way.
 //   - summary.go: a function's Summary, the fact through which its callers
 //     see into it.
 //   - inmemory.go, collections.go: in-memory producers (also of conns
@@ -62,7 +63,8 @@
 //     lingercalls.go and lingerfields.go, values that reach them through
 //     a helper's parameter or a field (the LingerParams fact).
 //   - select.go, program.go: which functions get SSA, and the SSA program
-//     shared by the passes of one load.
+//     shared by the passes of one load; objmethods.go, which functions
+//     that only take an object holding a conn-like field get it.
 //   - budget.go: where a budget cost a verdict, reported as a note.
 //   - analyzer.go: the analyzer, its Config, and the order in which a
 //     package is modelled.

@@ -52,6 +52,7 @@ type known struct {
 	ifi  ssa.Instruction // an *ssa.If or an *ssa.Return
 	cond bool
 	prev *known
+	id   uint32 // its number in flowState.knowns, from 1 (states.go hashes it)
 }
 
 // lookup returns what k says of ifi.
@@ -65,8 +66,15 @@ func (k *known) lookup(ifi ssa.Instruction) (cond, ok bool) {
 }
 
 // knowing returns k with ifi's condition set to cond (replacing what k
-// said of it), or, if forget, with nothing said of ifi.
+// said of it), or, if forget, with nothing said of ifi. When k says
+// nothing of ifi, that is k itself, or k with ifi's condition on top.
 func (fs *flowState) knowing(k *known, ifi ssa.Instruction, cond, forget bool) *known {
+	if _, ok := k.lookup(ifi); !ok {
+		if forget {
+			return k
+		}
+		return fs.interned(ifi, cond, k)
+	}
 	var rest []known
 	for ; k != nil; k = k.prev {
 		if k.ifi != ifi {
@@ -78,16 +86,21 @@ func (fs *flowState) knowing(k *known, ifi ssa.Instruction, cond, forget bool) *
 	}
 	var out *known
 	for i := len(rest) - 1; i >= 0; i-- {
-		key := known{ifi: rest[i].ifi, cond: rest[i].cond, prev: out}
-		if l, ok := fs.knowns[key]; ok {
-			out = l
-			continue
-		}
-		l := &key
-		fs.knowns[key] = l
-		out = l
+		out = fs.interned(rest[i].ifi, rest[i].cond, out)
 	}
 	return out
+}
+
+// interned returns the shared list that says ifi's condition is cond on
+// top of prev (itself shared).
+func (fs *flowState) interned(ifi ssa.Instruction, cond bool, prev *known) *known {
+	key := known{ifi: ifi, cond: cond, prev: prev}
+	if l, ok := fs.knowns[key]; ok {
+		return l
+	}
+	l := &known{ifi: ifi, cond: cond, prev: prev, id: uint32(len(fs.knowns) + 1)}
+	fs.knowns[key] = l
+	return l
 }
 
 // A cond is an If and the value of its condition, or a Return and

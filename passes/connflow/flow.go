@@ -40,6 +40,7 @@ type pathState struct {
 type deferList struct {
 	group int
 	prev  *deferList
+	id    uint32 // its number in flowState.lists, from 1 (states.go hashes it)
 }
 
 // groups returns the registered groups, oldest first.
@@ -64,50 +65,14 @@ func (d *deferList) has(group int) bool {
 	return false
 }
 
-// A stateKey identifies a state: its events (by ID + 1, so that 0 pads),
-// its defer list, whether it is gone, and what it knows.
-type stateKey struct {
-	events [maxHistory]int32
-	defers *deferList
-	gone   bool
-	known  *known
-}
-
-// key returns the state's identity.
-func (s pathState) key() stateKey {
-	k := stateKey{defers: s.defers, gone: s.gone, known: s.known}
-	for i, e := range s.hist {
-		k.events[i] = int32(e.ID) + 1
-	}
-	return k
-}
-
-// A stateSet is a set of states in the order they were added.
-type stateSet struct {
-	states []pathState
-	index  map[stateKey]bool
-}
-
-// add adds s unless the set holds it already; it reports whether it did.
-func (set *stateSet) add(s pathState) bool {
-	k := s.key()
-	if set.index[k] {
-		return false
-	}
-	if set.index == nil {
-		set.index = map[stateKey]bool{}
-	}
-	set.index[k] = true
-	set.states = append(set.states, s)
-	return true
-}
-
 // flowState is the dataflow of one conn.
 type flowState struct {
 	b      *funcBuilder
 	c      *Conn
 	lists  map[deferList]*deferList // hash-consing of defer lists
 	knowns map[known]*known         // hash-consing of known lists
+	spare  []*stateSet              // sets done with, to reuse (states.go)
+	hists  map[histKey]History      // the histories push made (extended)
 }
 
 // flow computes, for every event of c, the histories that reach it
@@ -116,9 +81,9 @@ func (b *funcBuilder) flow(c *Conn) {
 	if len(b.steps[c]) == 0 && len(b.edges[c]) == 0 {
 		return
 	}
-	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}, knowns: map[known]*known{}}
+	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}, knowns: map[known]*known{}, hists: map[histKey]History{}}
 	entry := b.fn.Blocks[0]
-	in := map[*ssa.BasicBlock]*stateSet{entry: {}}
+	in := map[*ssa.BasicBlock]*stateSet{entry: newStateSet(1)}
 	in[entry].add(pathState{})
 	work := []*ssa.BasicBlock{entry}
 	queued := map[*ssa.BasicBlock]bool{entry: true}
@@ -133,11 +98,14 @@ func (b *funcBuilder) flow(c *Conn) {
 			}
 			out := fs.alongEdge(blk, i, cur)
 			if in[succ] == nil {
-				in[succ] = &stateSet{}
+				in[succ] = newStateSet(len(out.states))
 			}
 			grew := false
 			for _, s := range out.states {
 				grew = in[succ].add(s) || grew
+			}
+			if out != cur {
+				fs.release(out)
 			}
 			if len(in[succ].states) > maxStates {
 				c.Overflow = true
@@ -148,16 +116,24 @@ func (b *funcBuilder) flow(c *Conn) {
 				work = append(work, succ)
 			}
 		}
+		if cur != in[blk] {
+			fs.release(cur)
+		}
 	}
 }
 
 // through returns the states at the end of blk, given those at its start,
 // and records the histories that reach the function's returns.
-func (fs *flowState) through(blk *ssa.BasicBlock, cur *stateSet) *stateSet {
+func (fs *flowState) through(blk *ssa.BasicBlock, start *stateSet) *stateSet {
 	steps := fs.b.steps[fs.c]
+	cur := start
 	for _, instr := range blk.Instrs {
 		for _, st := range steps[instr] {
-			cur = fs.apply(st, cur)
+			next := fs.apply(st, cur)
+			if cur != start {
+				fs.release(cur)
+			}
+			cur = next
 		}
 		if ret, ok := instr.(*ssa.Return); ok {
 			o := errOutcome(ret)
@@ -180,7 +156,8 @@ func (fs *flowState) through(blk *ssa.BasicBlock, cur *stateSet) *stateSet {
 // successor: those at the end of blk that can take the edge (feasible.go),
 // each continued with the event learnt on that edge, if any, or gone if
 // the conn's variables hold another value after the edge (identity.go,
-// dropEdges), and knowing what the edge's phis tell.
+// dropEdges), and knowing what the edge's phis tell. An edge that
+// changes none of them returns cur itself.
 func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *stateSet {
 	e := edge{blk, blk.Succs[succ]}
 	ifi, _ := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
@@ -189,7 +166,10 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 		ev = br.on(succ)
 	}
 	conds := fs.b.phiConds(e)
-	out := &stateSet{}
+	if ev == nil && len(conds) == 0 && !fs.b.drops[fs.c][e] && (ifi == nil || !cur.knows(ifi)) {
+		return cur
+	}
+	out := fs.newSet(len(cur.states))
 	for _, s := range cur.states {
 		if ifi != nil {
 			if c, ok := s.known.lookup(ifi); ok {
@@ -215,7 +195,7 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 
 // apply returns the states after the step st.
 func (fs *flowState) apply(st step, in *stateSet) *stateSet {
-	out := &stateSet{}
+	out := fs.newSet(len(in.states))
 	for _, s := range in.states {
 		switch st.op {
 		case stepApply:
@@ -270,7 +250,7 @@ func (fs *flowState) registered(d *deferList, group int) *deferList {
 	if l, ok := fs.lists[k]; ok {
 		return l
 	}
-	l := &k
+	l := &deferList{group: group, prev: d, id: uint32(len(fs.lists) + 1)}
 	fs.lists[k] = l
 	return l
 }
@@ -302,16 +282,41 @@ func (fs *flowState) push(s pathState, ev *Event) pathState {
 		return pathState{hist: append(append(History(nil), h...), ev), defers: s.defers, gone: true, known: s.known}
 	}
 	n := len(h)
-	var out History
-	if n > 0 && h[n-1].Kind == ev.Kind && (!ev.Kind.counted() || h[n-1] == ev) {
-		out = append(append(History(nil), h[:n-1]...), ev)
-	} else {
-		out = append(append(History(nil), h...), ev)
+	merge := n > 0 && h[n-1].Kind == ev.Kind && (!ev.Kind.counted() || h[n-1] == ev)
+	return pathState{hist: fs.extended(h, merge, ev), defers: s.defers, known: s.known}
+}
+
+// A histKey names a history by its backing array and length (the
+// histories of the dataflow are never written to after they are made),
+// and an event to extend it with.
+type histKey struct {
+	start *(*Event)
+	n     int
+	merge bool
+	ev    *Event
+}
+
+// extended returns h with ev appended, replacing h's last event if merge,
+// keeping the last maxHistory events. The paths through a block often
+// make the same history again (a loop's next round, states that differ
+// only in what they know): they share one.
+func (fs *flowState) extended(h History, merge bool, ev *Event) History {
+	k := histKey{n: len(h), merge: merge, ev: ev}
+	if len(h) > 0 {
+		k.start = &h[0]
 	}
+	if out, ok := fs.hists[k]; ok {
+		return out
+	}
+	if merge {
+		h = h[:len(h)-1]
+	}
+	out := append(append(make(History, 0, len(h)+1), h...), ev)
 	if len(out) > maxHistory {
 		out = out[len(out)-maxHistory:]
 	}
-	return pathState{hist: out, defers: s.defers, known: s.known}
+	fs.hists[k] = out
+	return out
 }
 
 // An exit is a history that reaches a return, and what that return says

@@ -56,10 +56,13 @@ func (b *funcBuilder) goSite(c *Conn, goStmt ssa.Instruction) bool {
 // goStarts finds the goroutines the function starts and how each tells
 // that it has finished, in block order.
 func (b *funcBuilder) goStarts() {
-	loops := cyclicBlocks(b.fn)
+	var loops map[*ssa.BasicBlock]bool // when the first goroutine is found
 	for _, blk := range b.fn.Blocks {
 		for _, instr := range blk.Instrs {
 			if g := b.ps.goStartOf(instr); g != nil {
+				if loops == nil {
+					loops = cyclicBlocks(b.fn)
+				}
 				g.inLoop = loops[blk]
 				if b.f.starts == nil {
 					b.f.starts = map[ssa.Instruction]*goStart{}
@@ -77,15 +80,17 @@ func (b *funcBuilder) goStarts() {
 // which signals its group.
 func (ps *pkgState) goStartOf(instr ssa.Instruction) *goStart {
 	var call *ssa.CallCommon
-	g := &goStart{instr: instr}
+	var g *goStart
 	switch in := instr.(type) {
 	case *ssa.Go:
 		call = &in.Call
+		g = &goStart{instr: instr}
 	case *ssa.Call:
 		i, ok := goLaunchers[keyOf(&in.Call)]
 		if !ok || i >= len(in.Call.Args) {
 			return nil
 		}
+		g = &goStart{instr: instr}
 		g.signals = append(g.signals, signalPoint{instr: instr, obj: syncObj(in.Call.Args[0]), how: Done})
 		if mc, ok := in.Call.Args[i].(*ssa.MakeClosure); ok {
 			sigs, waits := ps.closureStart(mc)

@@ -15,8 +15,10 @@ import (
 // callback) may be called by code the model cannot see: no refinement.
 
 // refineParams computes, from the call sites in funcs, the io parameters
-// that every call passes a stream conn to.
-func (ps *pkgState) refineParams(funcs []*ssa.Function, called map[types.Object]bool) {
+// that every call passes a stream conn to. called returns the functions
+// whose every use is such a call (calledOnly), asked only if some
+// parameter qualifies.
+func (ps *pkgState) refineParams(funcs []*ssa.Function, called func() map[types.Object]bool) {
 	ps.refined = map[*ssa.Function]map[int]types.Type{}
 	failed := map[*ssa.Function]map[int]bool{}
 	for _, fn := range funcs {
@@ -34,7 +36,7 @@ func (ps *pkgState) refineParams(funcs []*ssa.Function, called map[types.Object]
 		}
 	}
 	for fn := range ps.refined {
-		if obj := fn.Object(); obj == nil || !called[obj] {
+		if obj := fn.Object(); obj == nil || !called()[obj] {
 			delete(ps.refined, fn)
 		}
 	}

@@ -42,7 +42,14 @@ type selector struct {
 	sel       *selection
 	initPos   []token.Pos // conn mentions outside any function
 	testFiles map[*token.File]bool
-	lingers   []token.Pos // mentions of SetLinger and linger structs
+	lingers   []token.Pos           // mentions of SetLinger and linger structs
+	holds     map[*types.Named]bool // memoizes holdsConnField, by the package's struct type
+	// objOnly are the functions whose signature has only an object that
+	// holds a conn-like field (objmethods.go), and connDeep those in which
+	// an expression's type holds a conn, however deep (deepConn).
+	objOnly  map[*ast.FuncDecl]bool
+	connDeep map[*ast.FuncDecl]bool
+	deep     map[types.Type]bool // memoizes deepConn
 }
 
 // A span is a function declaration's extent.
@@ -53,12 +60,15 @@ type span struct {
 
 // selectFuncs selects the functions of the package to build, and what
 // they refer to. Code in _test.go files is left out unless tests is set.
-func selectFuncs(pass *analysis.Pass, tests bool) *selection {
+// maxBlocks is the block budget (objmethods.go).
+func selectFuncs(pass *analysis.Pass, tests bool, maxBlocks int) *selection {
 	s := &selector{pass: pass, tests: tests, sel: &selection{decls: map[*ast.FuncDecl]bool{}},
-		testFiles: map[*token.File]bool{}}
+		testFiles: map[*token.File]bool{}, holds: map[*types.Named]bool{},
+		objOnly: map[*ast.FuncDecl]bool{}, connDeep: map[*ast.FuncDecl]bool{}, deep: map[types.Type]bool{}}
 	s.bySignature()
 	s.byMentions()
 	s.byLingerCalls()
+	s.reachObjects(maxBlocks)
 	s.sel.initKeep = func(e ast.Expr) bool {
 		for _, p := range s.initPos {
 			if e.Pos() <= p && p < e.End() {
@@ -75,7 +85,9 @@ func selectFuncs(pass *analysis.Pass, tests bool) *selection {
 }
 
 // bySignature indexes the package's function declarations and selects
-// those whose signature has a conn-like parameter or a conn result.
+// those whose signature has a conn-like parameter or a conn result; it
+// notes those whose signature has an object that holds a conn-like field
+// (objmethods.go decides which of them to build).
 func (s *selector) bySignature() {
 	for _, f := range s.pass.Files {
 		if !s.tests && IsTestFile(s.pass.Fset.File(f.Pos()).Name()) {
@@ -87,8 +99,12 @@ func (s *selector) bySignature() {
 				continue
 			}
 			s.decls = append(s.decls, span{fd.Pos(), fd.End(), fd})
-			if sigIsConnLike(s.pass.TypesInfo, fd) {
+			switch obj, ok := s.pass.TypesInfo.Defs[fd.Name].(*types.Func); {
+			case !ok:
+			case sigIsConnLike(obj):
 				s.sel.decls[fd] = true
+			case s.sigHasConnObject(obj.Type().(*types.Signature)):
+				s.objOnly[fd] = true
 			}
 		}
 	}
@@ -114,6 +130,11 @@ func (s *selector) byMentions() {
 			}
 			if m {
 				s.mention(expr.Pos())
+			}
+			if s.deepConn(tv.Type) {
+				if d := s.declAt(expr.Pos()); d != nil {
+					s.connDeep[d] = true
+				}
 			}
 			if isLingerStruct(tv.Type) {
 				s.lingers = append(s.lingers, expr.Pos())
@@ -297,34 +318,46 @@ func inTestFile(fset *token.FileSet, p token.Pos, memo map[*token.File]bool) boo
 	return t
 }
 
-// sigIsConnLike reports whether the declared function's signature has a
+// sigIsConnLike reports whether the function's signature has a
 // conn-like receiver or parameter, or a conn result.
-func sigIsConnLike(info *types.Info, fd *ast.FuncDecl) bool {
-	obj, ok := info.Defs[fd.Name].(*types.Func)
-	if !ok {
-		return false
-	}
+func sigIsConnLike(obj *types.Func) bool {
 	sig := obj.Type().(*types.Signature)
 	// A conn result: the function may be an in-memory producer
 	// (inmemory.go), whose returns must be seen even when its body only
 	// mentions the concrete type it converts (return &pipe{}, nil). An
-	// object that holds a conn: the method may act on the object's conn
-	// through its other methods (objects.go).
-	return sigHasConnLike(sig) || len(connResults(sig)) > 0 || sigHasConnObject(sig, obj.Pkg())
+	// object that holds a conn (sigHasConnObject): the method may act on
+	// the object's conn through its other methods (objects.go), if it is
+	// reached (objmethods.go).
+	return sigHasConnLike(sig) || len(connResults(sig)) > 0
 }
 
 // sigHasConnObject reports whether sig has a receiver or parameter that
-// is a struct type declared in pkg with a conn-like field.
-func sigHasConnObject(sig *types.Signature, pkg *types.Package) bool {
-	if r := sig.Recv(); r != nil && holdsConnField(r.Type(), pkg, 0) {
+// is a struct type declared in the package with a conn-like field.
+func (s *selector) sigHasConnObject(sig *types.Signature) bool {
+	if r := sig.Recv(); r != nil && s.holdsConn(r.Type()) {
 		return true
 	}
 	for v := range sig.Params().Variables() {
-		if holdsConnField(v.Type(), pkg, 0) {
+		if s.holdsConn(v.Type()) {
 			return true
 		}
 	}
 	return false
+}
+
+// holdsConn is holdsConnField(t, the package, 0), memoized by the struct
+// type t is or points to: every method of a type asks it of its receiver.
+func (s *selector) holdsConn(t types.Type) bool {
+	n := ownStruct(t, s.pass.Pkg)
+	if n == nil {
+		return false
+	}
+	h, ok := s.holds[n]
+	if !ok {
+		h = holdsConnField(n, s.pass.Pkg, 0)
+		s.holds[n] = h
+	}
+	return h
 }
 
 // holdsConnField reports whether t is, or points to, a struct type

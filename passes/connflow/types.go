@@ -127,18 +127,25 @@ func IsConnLike(t types.Type) bool {
 	if IsConn(t) {
 		return true
 	}
-	for _, r := range ioRoles {
-		if namedIs(t, "io", r) {
-			return true
+	pkg, name := typeName(t)
+	if pkg == "io" {
+		for _, r := range ioRoles {
+			if name == r {
+				return true
+			}
 		}
 	}
-	return isWrapper(t)
+	return isWrapperName(pkg, name)
 }
 
 // isWrapper reports whether t is a byte-carrying wrapper type.
-func isWrapper(t types.Type) bool {
+func isWrapper(t types.Type) bool { return isWrapperName(typeName(t)) }
+
+// isWrapperName reports whether the type named pkg.name (or a pointer
+// to it) is a byte-carrying wrapper type.
+func isWrapperName(pkg, name string) bool {
 	for _, w := range wrapperTypes {
-		if namedIs(t, w[0], w[1]) {
+		if w[0] == pkg && w[1] == name {
 			return true
 		}
 	}
