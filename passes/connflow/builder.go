@@ -41,6 +41,7 @@ type funcBuilder struct {
 	virtualConns map[fieldKey]*Conn      // their conns
 	owners       map[*ssa.Alloc]bool     // allocations that may own conns (localobjects.go)
 	ownedFields  map[fieldKey]ownedState // their conn fields, as settled
+	ownedPending bool                    // a field is still ownedMaybe
 
 	// Events and what the dataflow does at each instruction.
 	evs     map[evKey]*Event

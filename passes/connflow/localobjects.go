@@ -91,6 +91,7 @@ func (b *funcBuilder) ownedKey(v ssa.Value) (fieldKey, bool) {
 			st = ownedRejected // never stored here: not this function's conn
 		}
 		b.ownedFields[k] = st
+		b.ownedPending = b.ownedPending || st == ownedMaybe
 	}
 	return k, st != ownedRejected
 }
@@ -101,6 +102,10 @@ func (b *funcBuilder) ownedKey(v ssa.Value) (fieldKey, bool) {
 // loads are from the heap. It reports whether anything changed, so that
 // the identities run again (loads of the fields join, or root).
 func (b *funcBuilder) settleOwned() bool {
+	if !b.ownedPending {
+		return false // no candidate (most functions)
+	}
+	b.ownedPending = false
 	stores := map[fieldKey][]ssa.Value{}
 	addrs := map[fieldKey][]ssa.Value{}
 	for _, blk := range b.fn.Blocks {

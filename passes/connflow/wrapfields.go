@@ -36,6 +36,10 @@ func (ps *pkgState) wrapperFields() map[*types.Var]*types.Var {
 		return ps.wrapFields
 	}
 	s := &wrapScan{ps: ps, out: map[*types.Var]*types.Var{}, bad: map[*types.Var]bool{}}
+	if !declaresWrapperField(ps.pass.Pkg) {
+		ps.wrapFields = s.out
+		return s.out // nothing to scan for (most packages)
+	}
 	for _, f := range ps.pass.Files {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
@@ -50,6 +54,32 @@ func (ps *pkgState) wrapperFields() map[*types.Var]*types.Var {
 	}
 	ps.wrapFields = s.out
 	return s.out
+}
+
+// declaresWrapperField reports whether a struct type declared at the
+// package level has both a conn field and an unexported field of a
+// wrapper type: the only place a wrapper field can be.
+func declaresWrapperField(pkg *types.Package) bool {
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok {
+			continue
+		}
+		st, ok := tn.Type().Underlying().(*types.Struct)
+		if !ok {
+			continue
+		}
+		conn, wrapper := false, false
+		for f := range st.Fields() {
+			conn = conn || isConnField(f)
+			wrapper = wrapper || !f.Exported() && isWrapper(f.Type())
+		}
+		if conn && wrapper {
+			return true
+		}
+	}
+	return false
 }
 
 // A wrapScan is the state of wrapperFields' walk.
