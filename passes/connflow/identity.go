@@ -292,11 +292,14 @@ func (b *funcBuilder) fieldAddr(in *ssa.FieldAddr) {
 // object's conn if the field is its own (&s.bw too, the address of a
 // wrapper over it: wrapfields.go), else from the heap.
 func (b *funcBuilder) field(v ssa.Value) {
-	if b.tracked(v) || !IsConnLike(v.Type()) && !(isCellOf(v.Type()) && b.isWrapperField(v)) {
+	if b.tracked(v) {
 		return
 	}
 	if _, ok := b.ownedKey(v); ok {
 		return // a field of an object allocated here: settled later (localobjects.go)
+	}
+	if !IsConnLike(v.Type()) && !(isCellOf(v.Type()) && b.isWrapperField(v)) {
+		return
 	}
 	if k, ok := b.ownField(v); ok {
 		b.fieldRoot(v, k)
