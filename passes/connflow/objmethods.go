@@ -108,16 +108,7 @@ func (s *selector) valueUses(uses map[*ast.FuncDecl][]*ast.Ident) {
 // that holds a conn (a method reaches a promoted field's methods without
 // an expression of the field's type).
 func (s *selector) deepSig(d *ast.FuncDecl) bool {
-	sig := s.pass.TypesInfo.Defs[d.Name].Type().(*types.Signature)
-	if r := sig.Recv(); r != nil && s.deepConn(r.Type()) {
-		return true
-	}
-	for v := range sig.Params().Variables() {
-		if s.deepConn(v.Type()) {
-			return true
-		}
-	}
-	return false
+	return sigHas(s.pass.TypesInfo.Defs[d.Name].Type().(*types.Signature), s.deepConn)
 }
 
 // deepConn reports whether a value of type t is or holds a conn: through

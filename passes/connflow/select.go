@@ -334,11 +334,17 @@ func sigIsConnLike(obj *types.Func) bool {
 // sigHasConnObject reports whether sig has a receiver or parameter that
 // is a struct type declared in the package with a conn-like field.
 func (s *selector) sigHasConnObject(sig *types.Signature) bool {
-	if r := sig.Recv(); r != nil && s.holdsConn(r.Type()) {
+	return sigHas(sig, s.holdsConn)
+}
+
+// sigHas reports whether the receiver or a parameter of sig has a type
+// for which pred holds.
+func sigHas(sig *types.Signature, pred func(types.Type) bool) bool {
+	if r := sig.Recv(); r != nil && pred(r.Type()) {
 		return true
 	}
 	for v := range sig.Params().Variables() {
-		if s.holdsConn(v.Type()) {
+		if pred(v.Type()) {
 			return true
 		}
 	}
