@@ -155,12 +155,8 @@ func agreedGroups(fn *ssa.Function, calls [][]ssa.Value) []int {
 func viewOf(v ssa.Value) ssa.Value {
 	for range 16 {
 		switch x := v.(type) {
-		case *ssa.MakeInterface:
-			v = x.X
-		case *ssa.ChangeInterface:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
+		case *ssa.MakeInterface, *ssa.ChangeInterface, *ssa.ChangeType:
+			v = unconvert(x)
 		case *ssa.Convert:
 			v = x.X
 		case *ssa.Call:

@@ -144,7 +144,7 @@ func (b *funcBuilder) settleOwned() bool {
 func (b *funcBuilder) oneConn(vals []ssa.Value) ssa.Value {
 	var rep ssa.Value
 	for _, v := range vals {
-		if k, ok := unconvert(v).(*ssa.Const); ok && k.IsNil() {
+		if isNilConst(unconvert(v)) {
 			continue
 		}
 		if !b.tracked(v) || rep != nil && b.uf.find(v) != b.uf.find(rep) {

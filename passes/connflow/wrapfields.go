@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // This file decides which fields of the package's own struct types hold
@@ -119,7 +121,7 @@ func (s *wrapScan) inspect(n ast.Node, conns map[string]*types.Var) {
 				switch {
 				case n.Tok != token.ASSIGN || len(n.Lhs) != len(n.Rhs):
 					s.give(f, nil)
-				case !isNil(n.Rhs[i]):
+				case !s.isNil(n.Rhs[i]):
 					s.give(f, s.assigned(base, n.Rhs[i], conns))
 				}
 			}
@@ -188,7 +190,7 @@ func (s *wrapScan) literal(lit *ast.CompositeLit) {
 		}
 	}
 	for _, e := range elts {
-		if e.field == nil || !isWrapper(e.field.Type()) || isNil(e.value) {
+		if e.field == nil || !isWrapper(e.field.Type()) || s.isNil(e.value) {
 			continue
 		}
 		var g *types.Var
@@ -228,8 +230,8 @@ func (s *wrapScan) wrappedOperand(e ast.Expr) ast.Expr {
 	if !ok {
 		return nil
 	}
-	fn, ok := s.ps.pass.TypesInfo.Uses[calleeIdent(call.Fun)].(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil {
+	fn := typeutil.StaticCallee(s.ps.pass.TypesInfo, call)
+	if fn == nil || fn.Pkg() == nil || fn.Signature().Recv() != nil {
 		return nil
 	}
 	idx, ok := wrapperConstructors[[2]string{fn.Pkg().Path(), fn.Name()}]
@@ -239,18 +241,6 @@ func (s *wrapScan) wrappedOperand(e ast.Expr) ast.Expr {
 	switch arg := ast.Unparen(call.Args[idx[0]]).(type) {
 	case *ast.Ident, *ast.SelectorExpr:
 		return arg
-	}
-	return nil
-}
-
-// calleeIdent returns the identifier naming a called function: f or
-// pkg.f.
-func calleeIdent(e ast.Expr) *ast.Ident {
-	switch e := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		return e
-	case *ast.SelectorExpr:
-		return e.Sel
 	}
 	return nil
 }
@@ -292,8 +282,7 @@ func isConnField(v *types.Var) bool {
 	return IsConnLike(v.Type()) && !isWrapper(v.Type())
 }
 
-// isNil reports whether e is the identifier nil.
-func isNil(e ast.Expr) bool {
-	id, ok := ast.Unparen(e).(*ast.Ident)
-	return ok && id.Name == "nil"
+// isNil reports whether e is the untyped nil.
+func (s *wrapScan) isNil(e ast.Expr) bool {
+	return s.ps.pass.TypesInfo.Types[e].IsNil()
 }
