@@ -33,7 +33,7 @@ cd "$repo"
 # (docs/usage.md: a driver built with an older Go fails on a newer std).
 export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
 goroot=$(go env GOROOT)
-export PATH="$goroot/bin:$PATH" GOTOOLCHAIN=local
+export PATH="$goroot/bin:$PATH" GOTOOLCHAIN=local TEARDOWN_CACHE=off # timed: every run analyzes
 echo "std.sh: $(go version), std of $goroot"
 
 engine=${STD_ENGINE:-load}

@@ -92,10 +92,14 @@ Suppress a finding with //teardown:ignore RULE reason on its line or the line
 above; a directive without a reason, or that suppresses nothing, is reported
 (by the directives analyzer).
 
+A run with nothing changed since the same command line ran replays that
+run's outcome from a cache (TEARDOWN_CACHE=DIR, or off; default teardown/
+in the user cache directory).
+
 Exit codes: 0 no findings, 1 analysis failed, 2 usage error, 3 findings
 (with -fix: findings left). Notes never change the exit code. Under go vet:
-1 when there are findings, or notes (go vet counts them; //teardown:ignore
-budget reason silences one). See docs/usage.md.
+1 when there are findings; notes are lines on standard error there (exit
+0). See docs/usage.md.
 `)
 }
 

@@ -248,6 +248,15 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "teardown: %v\n", err)
 		return 1
 	}
+	cache, key := openResultCache(), ""
+	if cache != nil && cacheable(o) {
+		key, _ = cache.key(ctx, args, o.patterns, o.tests)
+	}
+	if key != "" {
+		if out, ok := cache.get(key); ok {
+			return report(o, out, ps, stdout, stderr)
+		}
+	}
 	eng, err := chooseEngine(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown: %v\n", err)
@@ -313,7 +322,18 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	printErrors(out.errors)
+	if key != "" && len(out.errors) == 0 && ctx.Err() == nil {
+		cache.put(key, out)
+	}
+	return report(o, out, ps, stdout, stderr)
+}
+
+// report prints an outcome in the format asked for and returns the exit
+// code.
+func report(o *options, out *outcome, ps paths, stdout, stderr io.Writer) int {
+	for _, p := range out.errors {
+		fmt.Fprintln(stderr, p.render(ps))
+	}
 	switch o.format {
 	case "json":
 		if err := writeOutput(stdout, o.out, func(w io.Writer) error { return printJSON(w, out.findings, out.errors) }); err != nil {

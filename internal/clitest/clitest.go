@@ -72,12 +72,13 @@ func Env(extra ...string) []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "GOTOOLCHAIN", "GOWORK", "PATH":
+		case "GOTOOLCHAIN", "GOWORK", "PATH", "TEARDOWN_CACHE":
 			continue
 		}
 		env = append(env, kv)
 	}
 	env = append(env, "GOTOOLCHAIN=local", "GOWORK=off",
+		"TEARDOWN_CACHE=off", // every run analyzes; TestResultCache tests the cache
 		"PATH="+filepath.Dir(GoCmd)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return append(env, extra...)
 }

@@ -16,7 +16,8 @@
 #              staticcheck (empty STATICCHECK_CACHE), and the in-process
 #              teardown-load and factfloor for comparison
 #   nochange   the same caches, after one unmeasured run of each tool: run
-#              again with nothing changed
+#              again with nothing changed (teardown replays its result
+#              cache, docs/usage.md; every round starts with it empty)
 #   edit       before each run, a one-line edit (a new statement `_ = N`,
 #              N never the same, in a function of one file: caddy's
 #              reverseproxy.go, std's net/http/server.go), so every run
@@ -279,6 +280,7 @@ runone() {
 		args=(-tests="$t")
 		;;
 	teardown | teardown-load)
+		env=(TEARDOWN_CACHE=off) # the cold round analyzes every time
 		read -r -a args <<<"${TEARDOWN_FLAGS:-}"
 		[ "$tests" = 1 ] && args+=(-connflow.tests)
 		[ "$tool" = teardown-load ] && args+=(-engine=load)
@@ -523,7 +525,8 @@ snapshot() {
 }
 
 # looprun ROUND TOOL CORPUS RUN: one timed run with GOCACHE
-# scratch/loop-gocache and STATICCHECK_CACHE scratch/loop-sccache;
+# scratch/loop-gocache, STATICCHECK_CACHE scratch/loop-sccache and
+# TEARDOWN_CACHE scratch/loop-tdcache (teardown's result cache);
 # appends to loop.new unless RUN is 0 (a priming run).
 looprun() {
 	local round=$1 tool=$2 corpus=$3 run=$4 d rc l tf pats args=() cmd=()
@@ -542,7 +545,7 @@ looprun() {
 	esac
 	l=$(load1)
 	set +e
-	(cd "$d" && env PATH="$(looppath "$corpus")" GOCACHE="$scratch/loop-gocache" STATICCHECK_CACHE="$scratch/loop-sccache" \
+	(cd "$d" && env PATH="$(looppath "$corpus")" GOCACHE="$scratch/loop-gocache" STATICCHECK_CACHE="$scratch/loop-sccache" TEARDOWN_CACHE="$scratch/loop-tdcache" \
 		/usr/bin/time -f "%e %M %U %S" -o "$tf" "${cmd[@]}" "${pats[@]}" \
 		>"$scratch/logs/loop.$round.$tool.$corpus.out" 2>"$scratch/logs/loop.$round.$tool.$corpus.err")
 	rc=$?
@@ -583,7 +586,7 @@ loopcorpus() {
 	# first: a fresh copy of the built snapshot for every run.
 	for ((r = 1; r <= n; r++)); do
 		for t in $looptools; do
-			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache"
+			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
 			cp -a "$snap" "$scratch/loop-gocache"
 			looprun first "$t" "$c" "$r"
 		done
@@ -591,13 +594,13 @@ loopcorpus() {
 	# coldbuild: an empty GOCACHE.
 	for ((r = 1; r <= n; r++)); do
 		for t in teardown teardown-load; do
-			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache"
+			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
 			mkdir -p "$scratch/loop-gocache"
 			looprun coldbuild "$t" "$c" "$r"
 		done
 	done
 	# nochange: one shared, primed cache.
-	rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache"
+	rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
 	cp -a "$snap" "$scratch/loop-gocache"
 	for t in $looptools; do looprun nochange "$t" "$c" 0; done
 	for ((r = 1; r <= n; r++)); do

@@ -65,6 +65,7 @@
 set -euo pipefail
 export GOTOOLCHAIN=auto
 export GOWORK=off
+export TEARDOWN_CACHE=off # every run analyzes (the result cache would replay an unchanged run)
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

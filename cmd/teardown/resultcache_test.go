@@ -1,0 +1,132 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The module of TestResultCache: the finding in package find (pattern
+// ".") comes from a fact of package dep, which the pattern does not
+// name, so a change to dep alone must make the run analyze again.
+const (
+	cacheFindSrc = `package find
+
+import (
+	"net"
+
+	"cache.example/dep"
+)
+
+// Bye says goodbye and hangs up.
+func Bye(c *net.TCPConn) error {
+	dep.Send(c)
+	return c.Close()
+}
+`
+	cacheDepSrc = `package dep
+
+import "net"
+
+// Send writes a goodbye to c.
+func Send(c net.Conn) { c.Write([]byte("bye\n")) }
+`
+	cacheDepQuiet = `package dep
+
+import "net"
+
+// Send writes nothing.
+func Send(c net.Conn) {}
+`
+)
+
+// TestResultCache: a run with nothing changed replays the outcome of the
+// run that analyzed, byte for byte in every format; a change to a file of
+// a dependency analyzes again; -fix and TEARDOWN_CACHE=off store nothing.
+func TestResultCache(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, "cache.example", map[string]string{"find.go": cacheFindSrc, "dep/dep.go": cacheDepSrc})
+	cache := t.TempDir()
+	env := goEnv("TEARDOWN_CACHE=" + cache)
+	td := func(args ...string) result {
+		t.Helper()
+		return run(t, dir, env, binPath, args...)
+	}
+	entries := func() int {
+		t.Helper()
+		es, err := os.ReadDir(filepath.Join(cache, "results"))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+
+	first := td(".")
+	if first.code != 3 || !strings.Contains(first.stderr, "find.go:12:9: conn is closed after a write (line 11)") {
+		t.Fatalf("want the writeclose finding through dep's fact, exit 3: %v", first)
+	}
+	if n := entries(); n != 1 {
+		t.Fatalf("%d cache entries after one run, want 1", n)
+	}
+	for i, args := range [][]string{{"."}, {"-json", "."}, {"-format=sarif", "."}, {"-c=1", "."}} {
+		analyzed := first
+		if i > 0 {
+			analyzed = td(args...)
+		}
+		if replayed := td(args...); replayed != analyzed {
+			t.Errorf("%v: the replay differs from the run that analyzed:\n--- analyzed: %v\n--- replayed: %v", args, analyzed, replayed)
+		}
+		if n := entries(); n != i+1 {
+			t.Errorf("%v: %d cache entries, want %d (one per command line)", args, n, i+1)
+		}
+	}
+	if r := td("-fix", "-diff", "."); r.code != 3 || entries() != 4 {
+		t.Errorf("-fix -diff: want exit 3 and no new cache entry (%d entries): %v", entries(), r)
+	}
+
+	// The replay is the stored outcome, not another analysis.
+	tamper(t, filepath.Join(cache, "results"), `"Message":"conn is closed`, `"Message":"REPLAYED conn is closed`)
+	if r := td("."); r.code != 3 || !strings.Contains(r.stderr, "REPLAYED conn is closed") {
+		t.Fatalf("a run with nothing changed did not replay the stored outcome: %v", r)
+	}
+	// So is the key: off, or a change to dep, analyzes.
+	if r := run(t, dir, goEnv("TEARDOWN_CACHE=off"), binPath, "."); r != first {
+		t.Errorf("TEARDOWN_CACHE=off: want the analyzed outcome %v, got %v", first, r)
+	}
+	writeFile(t, filepath.Join(dir, "dep", "dep.go"), cacheDepQuiet)
+	if r := td("."); r.code != 0 || r.stderr != "" {
+		t.Errorf("after dep stopped writing: want no finding, exit 0: %v", r)
+	}
+	writeFile(t, filepath.Join(dir, "dep", "dep.go"), cacheDepSrc)
+	if r := td("."); !strings.Contains(r.stderr, "REPLAYED") {
+		t.Errorf("dep restored: want the stored (tampered) outcome again: %v", r)
+	}
+	if n := entries(); n != 5 {
+		t.Errorf("%d cache entries, want 5", n)
+	}
+}
+
+// tamper replaces old with new in every stored outcome of dir.
+func tamper(t *testing.T, dir, old, new string) {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		name := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, name, strings.ReplaceAll(string(data), old, new))
+	}
+}
+
+func writeFile(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
