@@ -128,10 +128,13 @@ func (b *funcBuilder) assertEdge(ifi *ssa.If) {
 	}
 	k := NoHalf
 	if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "CloseWrite"); obj == nil {
-		// An assertion to a reader that fails: the conn cannot be read
-		// there, so that path cannot drain it either (a fix's drain of an
-		// io.WriteCloser that holds a conn).
-		if obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "Read"); obj == nil {
+		// An assertion to a reader interface that fails: the conn cannot
+		// be read there, so that path cannot drain it either (a fix's
+		// drain of an io.WriteCloser that holds a conn). A failed
+		// assertion to a concrete type (`c.(*Peeked)`) says only that c
+		// is some other reader.
+		obj, _, _ := types.LookupFieldOrMethod(ta.AssertedType, true, nil, "Read")
+		if obj == nil || !types.IsInterface(ta.AssertedType) {
 			return
 		}
 		k = ReadEOF

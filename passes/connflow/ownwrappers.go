@@ -2,6 +2,7 @@ package connflow
 
 import (
 	"fmt"
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -142,6 +143,8 @@ func (ps *pkgState) wrappedParam(v ssa.Value, seen map[ssa.Value]bool) (p int, i
 		return ps.phiWrapped(v, seen)
 	case *ssa.Alloc:
 		return ps.objectWrapped(v, seen), false
+	case *ssa.UnOp:
+		return ps.unwrappedParam(v), false
 	case *ssa.Call:
 		return ps.resultWrapped(&v.Call, 0, seen), false
 	case *ssa.Extract:
@@ -150,6 +153,36 @@ func (ps *pkgState) wrappedParam(v ssa.Value, seen map[ssa.Value]bool) (p int, i
 		}
 	}
 	return -1, false
+}
+
+// unwrappedParam returns the conn parameter whose own wrapper's conn
+// field the load v reads: `c.(*Conn).Conn` in tcpproxy's UnderlyingConn,
+// which gives back the wrapper's conn, or c itself when c is no wrapper.
+// A wrapper and the conn it holds are one connection (its methods
+// forward to it), so unwrapping hands nothing on, and the result is the
+// argument's conn as for a wrapper constructor. The wrapper must be a
+// conn type declared in the package, reached from the parameter itself or
+// a type assertion of it; -1 otherwise.
+func (ps *pkgState) unwrappedParam(v *ssa.UnOp) int {
+	fa, ok := v.X.(*ssa.FieldAddr)
+	if v.Op != token.MUL || !ok || !IsConn(v.Type()) {
+		return -1
+	}
+	if ownStruct(fa.X.Type(), ps.pass.Pkg) == nil || !connTyped(fa.X.Type()) {
+		return -1
+	}
+	base := fa.X
+	if e, ok := base.(*ssa.Extract); ok && e.Index == 0 {
+		base = e.Tuple
+	}
+	if ta, ok := base.(*ssa.TypeAssert); ok {
+		base = ta.X
+	}
+	p, ok := unconvert(base).(*ssa.Parameter)
+	if !ok || !IsConn(p.Type()) && !connTyped(p.Type()) {
+		return -1
+	}
+	return paramIndex(p)
 }
 
 // phiWrapped returns the parameter every edge of phi gives back or wraps,

@@ -27,7 +27,7 @@ const (
 
 // Operators returns the mutation operators in report order.
 func Operators() []string {
-	return []string{opCloseWriteDrain, opDrain, opFlush, opLingerComment, opInsertLinger}
+	return []string{opCloseWriteDrain, opDrain, opFlush, opJoin, opLingerComment, opInsertLinger}
 }
 
 // Kinds of operations on a conn, as the site finder sees them in syntax.
@@ -601,6 +601,10 @@ func (sf *siteFinder) sites(fd *ast.FuncDecl) []site {
 			break
 		}
 	}
+	if s, ok := sf.joinSite(fd, ops); ok {
+		s.rec.Func = fnName
+		out = append(out, s)
+	}
 	out = append(out, sf.lingerComments(fd, fnName)...)
 	reach := sf.reachOf(fn)
 	for i := range out {
@@ -696,8 +700,8 @@ func (sf *siteFinder) removeEdits(rm []*op) ([]edit, error) {
 			return true
 		})
 		start, end := sf.off(n.Pos()), sf.off(n.End())
-		if call, ok := n.(*ast.CallExpr); ok {
-			z, err := sf.zeroValues(call)
+		if x, ok := n.(ast.Expr); ok {
+			z, err := sf.zeroExpr(x)
 			if err != nil {
 				return nil, err
 			}
@@ -787,6 +791,19 @@ func (sf *siteFinder) selectorOf(n ast.Node, id *ast.Ident) string {
 		return name == ""
 	})
 	return name
+}
+
+// zeroExpr returns source for the zero values of what x evaluates to: a
+// call's results, or a receive's value.
+func (sf *siteFinder) zeroExpr(x ast.Expr) (string, error) {
+	if call, ok := x.(*ast.CallExpr); ok {
+		return sf.zeroValues(call)
+	}
+	t := sf.info.TypeOf(x)
+	if _, ok := t.(*types.Tuple); ok || t == nil {
+		return "", fmt.Errorf("no single value to replace %T with", x)
+	}
+	return sf.zero(t)
 }
 
 // zeroValues returns source for the zero values of call's results.

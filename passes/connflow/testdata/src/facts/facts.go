@@ -180,3 +180,53 @@ func WaitThenClose(c net.Conn, wg *sync.WaitGroup, done chan struct{}) { // want
 
 // LingerFor hands its parameter to SetLinger: a LingerParams fact.
 func LingerFor(c *net.TCPConn, secs int) { c.SetLinger(secs) } // want LingerFor:`effects\(0:l\)` LingerFor:`lingerparams\(1\)`
+
+// Peeked is the package's own conn wrapper: bytes read ahead of the
+// conn it holds.
+type Peeked struct {
+	Buf []byte
+	net.Conn
+}
+
+func (p *Peeked) Read(b []byte) (int, error) {
+	if len(p.Buf) > 0 {
+		n := copy(b, p.Buf)
+		p.Buf = p.Buf[n:]
+		return n, nil
+	}
+	return p.Conn.Read(b)
+}
+
+// Underlying gives back the conn a Peeked holds, or c itself (inetaf
+// tcpproxy's UnderlyingConn): a wrapper and its conn are one connection,
+// so the result is the argument's conn, as for a wrapper constructor.
+func Underlying(c net.Conn) net.Conn { // want Underlying:`effects\(0:W\)` Underlying:`wraps\(0<-0\)`
+	if w, ok := c.(*Peeked); ok {
+		return w.Conn
+	}
+	return c
+}
+
+// UnwrapPeeked takes the wrapper itself.
+func UnwrapPeeked(p *Peeked) net.Conn { // want UnwrapPeeked:`wraps\(0<-0\)`
+	return p.Conn
+}
+
+// A Session is no conn type: the conn it keeps is not "the session".
+type Session struct {
+	Name string
+	Conn net.Conn
+}
+
+// ConnOf returns a field of a struct that is no conn: no wraps fact.
+func ConnOf(s *Session) net.Conn {
+	return s.Conn
+}
+
+// Other returns another conn than its argument on one path: no wraps fact.
+func Other(c net.Conn, other *Peeked) net.Conn { // want Other:`effects\(0:\|o\)`
+	if _, ok := c.(*Peeked); ok {
+		return other.Conn
+	}
+	return c
+}

@@ -243,3 +243,17 @@ func readInLoop(addrs []string) {
 		c.Close()
 	}
 }
+
+// handleConnNoWait is handleConn without its receives: the deferred
+// Closes run while both copies still run.
+func handleConnNoWait(src net.Conn, addr string) {
+	dst, err := net.Dial("tcp", addr)
+	if err != nil {
+		return
+	}
+	defer dst.Close() // want `conn is closed while a goroutine started at line 258 may still be copying into it`
+	defer src.Close() // want `conn is closed while a goroutine started at line 257 may still be copying into it`
+	errc := make(chan error, 2)
+	go proxyCopy(errc, src, dst)
+	go proxyCopy(errc, dst, src)
+}
