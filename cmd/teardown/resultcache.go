@@ -17,6 +17,9 @@ package main
 // `go list -e -deps` of the patterns: every package's import path,
 // directory, source files and module, the contents of every listed file
 // (test files too), and the go.mod of every module and the go.work file.
+// Files in the module cache, which the go command keeps read-only under
+// a versioned path, are keyed by the module version the listing names,
+// and GOROOT's by the Go version (but read, for a development Go).
 // With test packages loaded (-test, -connflow.tests) the listing is of
 // the test packages as well. What is not keyed: the sources of packages
 // that only test files import when test packages are not loaded; they
@@ -43,6 +46,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -112,11 +116,14 @@ func (c *resultCache) key(ctx context.Context, args, patterns []string, tests bo
 		return "", false
 	}
 	io.WriteString(h, listing)
-	if !hashListed(h, listing) {
+	var goenv struct{ GOWORK, GOMODCACHE, GOROOT, GOVERSION string }
+	if json.Unmarshal([]byte(env), &goenv) != nil {
 		return "", false
 	}
-	var goenv struct{ GOWORK string }
-	if json.Unmarshal([]byte(env), &goenv) == nil && goenv.GOWORK != "" && goenv.GOWORK != "off" {
+	if !hashListed(h, listing, immutableDirs(goenv.GOMODCACHE, goenv.GOROOT, goenv.GOVERSION)) {
+		return "", false
+	}
+	if goenv.GOWORK != "" && goenv.GOWORK != "off" {
 		if !hashFile(h, goenv.GOWORK) {
 			return "", false
 		}
@@ -151,10 +158,26 @@ type listedPackage struct {
 	DepsErrors                          []*struct{ Err string }
 }
 
-// hashListed hashes the contents of every file the listing names, and
-// each module's go.mod once. It returns false if a package has an error
-// or a file cannot be read.
-func hashListed(h io.Writer, listing string) bool {
+// immutableDirs returns the directories whose files the key need not
+// read: the module cache, whose contents the go command keeps read-only
+// and keys by module version (which the listing names), and GOROOT,
+// keyed by the Go version, unless that is a development build (whose
+// sources may be edited in place).
+func immutableDirs(gomodcache, goroot, goversion string) []string {
+	var dirs []string
+	if gomodcache != "" {
+		dirs = append(dirs, gomodcache+string(filepath.Separator))
+	}
+	if goroot != "" && !strings.HasPrefix(goversion, "devel") {
+		dirs = append(dirs, goroot+string(filepath.Separator))
+	}
+	return dirs
+}
+
+// hashListed hashes the contents of every file the listing names outside
+// the immutable directories, and each module's go.mod once. It returns
+// false if a package has an error or a file cannot be read.
+func hashListed(h io.Writer, listing string, immutable []string) bool {
 	dec := json.NewDecoder(bytes.NewReader([]byte(listing)))
 	gomods := map[string]bool{}
 	for {
@@ -163,6 +186,9 @@ func hashListed(h io.Writer, listing string) bool {
 			break
 		} else if err != nil || p.Error != nil || len(p.DepsErrors) > 0 {
 			return false
+		}
+		if slices.ContainsFunc(immutable, func(d string) bool { return strings.HasPrefix(p.Dir, d) }) {
+			continue // the listing's module version or go env's Go version keys it
 		}
 		for _, files := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.TestGoFiles, p.XTestGoFiles} {
 			for _, f := range files {

@@ -99,6 +99,9 @@
 #   -report       only print the report of the results already in the scratch directory
 #   -loop         measure the everyday loop (the rounds above) instead of the cold round;
 #                 -corpora defaults to "caddy std", -n to 3
+#   -rounds "R"   with -loop: only these rounds (default "first coldbuild nochange edit");
+#                 a run replaces the earlier results of the rounds, tools and
+#                 corpora it measures, and keeps the others
 # Environment:
 #   BENCH_DIR     scratch directory, outside the repository (default ${TMPDIR:-/tmp}/teardown-bench)
 #   BENCH_RUNS_<tool>="W N"  per-tool override of warm-up and measured runs,
@@ -134,6 +137,7 @@ out=
 rebuild=0
 reportonly=0
 loop=0
+rounds="first coldbuild nochange edit"
 corporaset=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -149,6 +153,7 @@ while [ $# -gt 0 ]; do
 	-rebuild) rebuild=1; shift ;;
 	-report) reportonly=1; shift ;;
 	-loop) loop=1; shift ;;
+	-rounds) rounds=$2; shift 2 ;;
 	-h | -help | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see -help)" >&2; exit 2 ;;
 	esac
@@ -569,7 +574,12 @@ looprun() {
 	fi
 }
 
-# loopcorpus CORPUS: the four rounds.
+# inrounds ROUND: whether -rounds asks for ROUND.
+inrounds() {
+	[[ " $rounds " == *" $1 "* ]]
+}
+
+# loopcorpus CORPUS: the four rounds (those -rounds names).
 loopcorpus() {
 	local c=$1 snap r t k=0 file anchor orig
 	snap=$(snapshot "$c")
@@ -585,6 +595,7 @@ loopcorpus() {
 
 	# first: a fresh copy of the built snapshot for every run.
 	for ((r = 1; r <= n; r++)); do
+		inrounds first || break
 		for t in $looptools; do
 			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
 			cp -a "$snap" "$scratch/loop-gocache"
@@ -593,17 +604,21 @@ loopcorpus() {
 	done
 	# coldbuild: an empty GOCACHE.
 	for ((r = 1; r <= n; r++)); do
+		inrounds coldbuild || break
 		for t in teardown teardown-load; do
 			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
 			mkdir -p "$scratch/loop-gocache"
 			looprun coldbuild "$t" "$c" "$r"
 		done
 	done
-	# nochange: one shared, primed cache.
-	rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
-	cp -a "$snap" "$scratch/loop-gocache"
-	for t in $looptools; do looprun nochange "$t" "$c" 0; done
+	# nochange: one shared, primed cache (which the edit round needs too).
+	if inrounds nochange || inrounds edit; then
+		rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
+		cp -a "$snap" "$scratch/loop-gocache"
+		for t in $looptools; do looprun nochange "$t" "$c" 0; done
+	fi
 	for ((r = 1; r <= n; r++)); do
+		inrounds nochange || break
 		for t in $looptools; do looprun nochange "$t" "$c" "$r"; done
 	done
 	# edit: a new one-line edit before every run.
@@ -612,6 +627,7 @@ loopcorpus() {
 	cp "$file" "$orig"
 	grep -q -x -F "$anchor" "$orig" || { log "the edit anchor is not in $file"; exit 1; }
 	for ((r = 1; r <= n; r++)); do
+		inrounds edit || break
 		for t in $looptools; do
 			case $t in factfloor | teardown-load) continue ;; esac # they have no cache
 			k=$((k + 1))
@@ -625,11 +641,14 @@ loopcorpus() {
 	after=$(loadavg)
 	log "loop on $c: load after $after"
 	keep=$(mktemp)
-	awk -F '\t' -v c="$c" '$3 != c' "$scratch/loop.tsv" >"$keep"
+	# The new results replace the earlier ones of the same round, tool
+	# and corpus.
+	awk -F '\t' 'NR == FNR { fresh[$1, $2, $3] = 1; next } !(($1, $2, $3) in fresh)' \
+		"$scratch/loop.new" "$scratch/loop.tsv" >"$keep"
 	cat "$keep" "$scratch/loop.new" >"$scratch/loop.tsv"
 	rm -f "$keep"
-	awk -F '\t' -v c="$c" '$1 != c' "$scratch/loop-loads.tsv" >"$scratch/loop-loads.tmp"
-	printf '%s\t%s\t%s\t%s\n' "$c" "$before" "$after" "$(date -u +%FT%TZ)" >>"$scratch/loop-loads.tmp"
+	awk -F '\t' -v c="$c ($rounds)" '$1 != c' "$scratch/loop-loads.tsv" >"$scratch/loop-loads.tmp"
+	printf '%s\t%s\t%s\t%s\n' "$c ($rounds)" "$before" "$after" "$(date -u +%FT%TZ)" >>"$scratch/loop-loads.tmp"
 	mv "$scratch/loop-loads.tmp" "$scratch/loop-loads.tsv"
 }
 
