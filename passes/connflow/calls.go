@@ -95,7 +95,8 @@ func (b *funcBuilder) declaredHere(call *ssa.CallCommon) bool {
 //     package's own closed interface (ifaces.go);
 //  2. a closure made here: its summary, inlined (closures.go);
 //  3. a wrapper constructor (bufio.NewWriter(c)): no event, its result is
-//     the same conn (identity.go);
+//     the same conn (identity.go); a fresh constructor whose result holds
+//     the conn (freshobjects.go): no event, the conn goes on in it;
 //  4. a method of a catalogued type;
 //  5. a catalogued package function (io.Copy, fmt.Fprintf, ...);
 //  6. a goroutine launcher (WaitGroup.Go): its closure, as a go statement;
@@ -129,6 +130,9 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	key, _ := funcKey(callee)
 	if idx, ok := wrapperConstructors[key]; ok {
 		return decision{neutral: idx, known: true}
+	}
+	if d, ok := b.freshDecision(s); ok {
+		return d // an object that holds the conn (freshobjects.go)
 	}
 	if callee != nil && callee.Signature.Recv() != nil && len(s.ops) > 0 {
 		if effs, ok := methodEffects(callee.Signature.Recv().Type(), callee.Name()); ok {
