@@ -70,15 +70,20 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 		if b.tracked(o) && !d.understood(i) {
 			b.escape(b.connOf(o), instr, modeOf(instr), "passed to "+calleeName(call))
 		}
-		if !d.known && !b.declaredHere(call) {
+		switch u := unconvert(o); {
+		case u != o:
+			// An object converted to an interface is not followed: the
+			// callee may do anything with it.
+			b.handsOnObject(u, instr, modeOf(instr), "its object passed as an interface to "+calleeName(call))
+		case !d.known && !b.declaredHere(call):
 			b.handsOnObject(o, instr, modeOf(instr), "its object passed to "+calleeName(call))
 		}
 	}
 }
 
 // isObject reports whether v is an object of a struct type the package
-// declares (objects.go).
-func (b *funcBuilder) isObject(v ssa.Value) bool { _, ok := b.objectOf(v); return ok }
+// declares (objects.go), or one converted to an interface.
+func (b *funcBuilder) isObject(v ssa.Value) bool { _, ok := b.objectOf(unconvert(v)); return ok }
 
 // declaredHere reports whether call's static callee is a function of this
 // package whose body is not built: it mentions no conn (select.go), so it

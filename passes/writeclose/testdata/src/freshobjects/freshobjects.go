@@ -158,3 +158,24 @@ func Local(c net.Conn, req []byte) error {
 	c.Write(req)
 	return c.Close() // want `conn is closed after a write \(line 158\) without CloseWrite and a drain`
 }
+
+// Read makes lineReader an io.Reader.
+func (l *lineReader) Read(p []byte) (int, error) { return l.src.Read(p) }
+
+// drainTo copies everything its reader reads to w: the reader goes to
+// io.Copy as an interface, which the model does not follow.
+func (l *lineReader) drainTo(w io.Writer) { io.Copy(w, l) }
+
+// copyReply copies the reply through drainTo: c is handed on (to
+// io.Copy, as the reader's interface).
+func copyReply(c io.Reader, w io.Writer) {
+	lr := newLineReader(c)
+	lr.drainTo(w)
+}
+
+// Copied writes after copyReply and closes: silent, c was handed on.
+func Copied(c net.Conn, w io.Writer, req []byte) error {
+	copyReply(c, w)
+	c.Write(req)
+	return c.Close()
+}
