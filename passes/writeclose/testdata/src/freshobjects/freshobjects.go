@@ -95,6 +95,15 @@ func deferReply(c io.Reader) {
 	defer lr.read()
 }
 
+// later holds closures to run after the call.
+var later []func()
+
+// closureReply keeps a closure over its reader: c is handed on.
+func closureReply(c io.Reader) {
+	lr := newLineReader(c)
+	later = append(later, func() { lr.read() })
+}
+
 // unknown is code the model cannot see.
 var unknown func(*lineReader)
 
@@ -143,6 +152,8 @@ func Handed(c net.Conn, h *holder, req []byte, which int) error {
 		unknownReply(c)
 	case 4:
 		returnReply(c)
+	case 5:
+		closureReply(c)
 	default:
 		keptReply(c)
 	}
@@ -156,7 +167,7 @@ func Local(c net.Conn, req []byte) error {
 	lr := newLineReader(c)
 	lr.read()
 	c.Write(req)
-	return c.Close() // want `conn is closed after a write \(line 158\) without CloseWrite and a drain`
+	return c.Close() // want `conn is closed after a write \(line 169\) without CloseWrite and a drain`
 }
 
 // Read makes lineReader an io.Reader.
