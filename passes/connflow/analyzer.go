@@ -233,6 +233,9 @@ type pkgState struct {
 	// which of their results wrap which parameter (ownwrappers.go).
 	signalsOf map[*ssa.Function]*Signals
 	wraps     map[*ssa.Function][]int
+	// fresh are the package's fresh constructors and the parameters
+	// they hold (freshobjects.go).
+	fresh map[*ssa.Function][]freshField
 	// fieldFns are the func-valued fields the package always sets to one
 	// function (fieldfuncs.go).
 	fieldFns map[*types.Var]*fieldTarget
@@ -261,6 +264,7 @@ func newPkgState(pass *analysis.Pass, cfg *Config) *pkgState {
 		sameConn:  map[*ssa.Function][]int{},
 		signalsOf: map[*ssa.Function]*Signals{},
 		wraps:     map[*ssa.Function][]int{},
+		fresh:     map[*ssa.Function][]freshField{},
 	}
 }
 

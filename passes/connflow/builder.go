@@ -39,7 +39,7 @@ type funcBuilder struct {
 	stored       map[fieldKey]bool       // the fields the function stores to (fields.go)
 	virtual      []fieldKey              // object fields reached only through calls (objects.go)
 	virtualConns map[fieldKey]*Conn      // their conns
-	owners       map[*ssa.Alloc]bool     // allocations that may own conns (localobjects.go)
+	owners       map[ssa.Value]bool      // allocations and fresh objects that may own conns (localobjects.go)
 	ownedFields  map[fieldKey]ownedState // their conn fields, as settled
 	ownedPending bool                    // a field is still ownedMaybe
 
@@ -67,7 +67,7 @@ func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 		ps: ps, fn: fn, f: &Func{SSA: fn, handsOn: map[int]bool{}},
 		uf: classes{}, roots: map[ssa.Value]root{}, conns: map[ssa.Value]*Conn{},
 		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{}, drops: map[*Conn]map[edge]bool{}, fieldReps: map[fieldKey]ssa.Value{}, virtualConns: map[fieldKey]*Conn{},
-		owners: map[*ssa.Alloc]bool{}, ownedFields: map[fieldKey]ownedState{},
+		owners: map[ssa.Value]bool{}, ownedFields: map[fieldKey]ownedState{},
 		evs: map[evKey]*Event{}, steps: map[*Conn]map[ssa.Instruction][]step{},
 		groups: map[*Conn][]alternatives{}, edges: map[*Conn]map[*ssa.If]branch{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},

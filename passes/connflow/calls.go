@@ -70,15 +70,20 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 		if b.tracked(o) && !d.understood(i) {
 			b.escape(b.connOf(o), instr, modeOf(instr), "passed to "+calleeName(call))
 		}
-		if !d.known && !b.declaredHere(call) {
+		switch u := unconvert(o); {
+		case u != o:
+			// An object converted to an interface is not followed: the
+			// callee may do anything with it.
+			b.handsOnObject(u, instr, modeOf(instr), "its object passed as an interface to "+calleeName(call))
+		case !d.known && !b.declaredHere(call):
 			b.handsOnObject(o, instr, modeOf(instr), "its object passed to "+calleeName(call))
 		}
 	}
 }
 
 // isObject reports whether v is an object of a struct type the package
-// declares (objects.go).
-func (b *funcBuilder) isObject(v ssa.Value) bool { _, ok := b.objectOf(v); return ok }
+// declares (objects.go), or one converted to an interface.
+func (b *funcBuilder) isObject(v ssa.Value) bool { _, ok := b.objectOf(unconvert(v)); return ok }
 
 // declaredHere reports whether call's static callee is a function of this
 // package whose body is not built: it mentions no conn (select.go), so it
@@ -95,7 +100,8 @@ func (b *funcBuilder) declaredHere(call *ssa.CallCommon) bool {
 //     package's own closed interface (ifaces.go);
 //  2. a closure made here: its summary, inlined (closures.go);
 //  3. a wrapper constructor (bufio.NewWriter(c)): no event, its result is
-//     the same conn (identity.go);
+//     the same conn (identity.go); a fresh constructor whose result holds
+//     the conn (freshobjects.go): no event, the conn goes on in it;
 //  4. a method of a catalogued type;
 //  5. a catalogued package function (io.Copy, fmt.Fprintf, ...);
 //  6. a goroutine launcher (WaitGroup.Go): its closure, as a go statement;
@@ -129,6 +135,9 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	key, _ := funcKey(callee)
 	if idx, ok := wrapperConstructors[key]; ok {
 		return decision{neutral: idx, known: true}
+	}
+	if d, ok := b.freshDecision(s); ok {
+		return d // an object that holds the conn (freshobjects.go)
 	}
 	if callee != nil && callee.Signature.Recv() != nil && len(s.ops) > 0 {
 		if effs, ok := methodEffects(callee.Signature.Recv().Type(), callee.Name()); ok {

@@ -40,7 +40,9 @@
 //     the fields that hold a wrapper (a bufio.Writer, say) over the
 //     object's conn field, and so are that conn; localobjects.go, the
 //     conns a function stores into an object it allocates, which holds
-//     them (the store hands nothing on).
+//     them (the store hands nothing on); freshobjects.go, the package's
+//     fresh constructors, whose results a caller treats like an object
+//     it allocated.
 //   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for

@@ -139,6 +139,12 @@ func (b *funcBuilder) fieldStores() map[fieldKey]bool {
 					b.stored[fieldKey{base, path}] = true
 				}
 			}
+			if call, ok := instr.(*ssa.Call); ok {
+				keys, _ := b.freshKeys(call) // the constructor stores them (freshobjects.go)
+				for _, k := range keys {
+					b.stored[k] = true
+				}
+			}
 		}
 	}
 	return b.stored

@@ -261,6 +261,7 @@ func (b *funcBuilder) called(in *ssa.Call) {
 	if x := b.ps.wrappedArg(&in.Call, 0); x != nil {
 		b.joinIfTracked(in, x) // the project's own wrapper over a conn is that conn (ownwrappers.go)
 	}
+	b.freshCall(in) // an object that holds the arguments (freshobjects.go)
 	if IsConnLike(in.Type()) && !b.tracked(in) {
 		b.madeByCall(in, &in.Call, 0)
 	}

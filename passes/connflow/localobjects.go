@@ -35,23 +35,27 @@ const (
 	ownedRejected                   // its stores are no one conn: from the heap
 )
 
-// ownerAlloc reports whether a is an allocation that may own conns.
-func (b *funcBuilder) ownerAlloc(a *ssa.Alloc) bool {
+// owner reports whether v is an allocation, or the result of a fresh
+// constructor (freshobjects.go), that may own conns.
+func (b *funcBuilder) owner(v ssa.Value) bool {
+	a, ok := v.(*ssa.Alloc)
+	if !ok {
+		return b.freshOwner(v)
+	}
 	if ok, seen := b.owners[a]; seen {
 		return ok
 	}
-	named := ownStruct(a.Type(), b.ps.pass.Pkg)
-	ok := named != nil && !b.ps.goOwned(named) && !connTyped(a.Type()) && usedAsObject(a)
+	ok = b.ps.ownerType(a) && usedAsObject(a)
 	b.owners[a] = ok
 	return ok
 }
 
-// usedAsObject reports whether every use of the allocation a is one whose
+// usedAsObject reports whether every use of the object a is one whose
 // effect on its conns the model records: a field address, a call operand,
 // a store of a into memory (not into a local variable's cell: its loads
 // are other values), a send, a map update, a return, a conversion to an
 // interface that is returned.
-func usedAsObject(a *ssa.Alloc) bool {
+func usedAsObject(a ssa.Value) bool {
 	for _, r := range *a.Referrers() {
 		switch r := r.(type) {
 		case *ssa.FieldAddr, *ssa.Return, *ssa.Send, *ssa.MapUpdate, *ssa.DebugRef, ssa.CallInstruction:
@@ -79,8 +83,8 @@ func (b *funcBuilder) ownedKey(v ssa.Value) (fieldKey, bool) {
 	if !ok {
 		return fieldKey{}, false
 	}
-	a, ok := fa.X.(*ssa.Alloc)
-	if !ok || !IsConnLike(deref(fa.Type())) || !b.ownerAlloc(a) {
+	a := fa.X
+	if !IsConnLike(deref(fa.Type())) || !b.owner(a) {
 		return fieldKey{}, false
 	}
 	k := fieldKey{a, strconv.Itoa(fa.Field)}
@@ -111,6 +115,13 @@ func (b *funcBuilder) settleOwned() bool {
 	for _, blk := range b.fn.Blocks {
 		for _, instr := range blk.Instrs {
 			switch in := instr.(type) {
+			case *ssa.Call:
+				keys, args := b.freshKeys(in) // the constructor stored the arguments
+				for i, k := range keys {
+					if b.ownedFields[k] == ownedMaybe {
+						stores[k] = append(stores[k], args[i])
+					}
+				}
 			case *ssa.Store:
 				if k, ok := b.ownedKey(in.Addr); ok && b.ownedFields[k] == ownedMaybe {
 					stores[k] = append(stores[k], in.Val)
@@ -164,16 +175,16 @@ func (b *funcBuilder) ownedStore(st *ssa.Store) bool {
 	return ok && b.ownedFields[k] == ownedYes && b.connOf(st.Addr) == b.connOf(st.Val)
 }
 
-// returnedObjects returns the owner allocations that the block's return
+// returnedObjects returns the owner objects that the block's return
 // gives back (directly or converted to an interface).
-func (b *funcBuilder) returnedObjects(blk *ssa.BasicBlock) []*ssa.Alloc {
+func (b *funcBuilder) returnedObjects(blk *ssa.BasicBlock) []ssa.Value {
 	ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return)
 	if !ok {
 		return nil
 	}
-	var out []*ssa.Alloc
+	var out []ssa.Value
 	for _, r := range ret.Results {
-		if a, ok := unconvert(r).(*ssa.Alloc); ok && b.ownerAlloc(a) {
+		if a := unconvert(r); b.owner(a) {
 			out = append(out, a)
 		}
 	}

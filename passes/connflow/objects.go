@@ -30,6 +30,10 @@ func (b *funcBuilder) objectOf(v ssa.Value) (fieldKey, bool) {
 	switch v := v.(type) {
 	case *ssa.Parameter, *ssa.FreeVar, *ssa.Alloc:
 		return fieldKey{v, ""}, true
+	case *ssa.Call:
+		if b.freshOwner(v) {
+			return fieldKey{v, ""}, true // freshobjects.go
+		}
 	case *ssa.UnOp:
 		if base, p, ok := fieldPath(v.X, 0); ok && v.Op == token.MUL {
 			return fieldKey{base, p}, true

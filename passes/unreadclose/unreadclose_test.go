@@ -17,3 +17,9 @@ func Test(t *testing.T) {
 func TestProbe(t *testing.T) {
 	linttest.Run(t, unreadclose.Analyzer, "probe")
 }
+
+// TestFreshObjects: a helper that reads its conn through an object a
+// fresh constructor makes has read it; its caller's Close is judged.
+func TestFreshObjects(t *testing.T) {
+	linttest.Run(t, unreadclose.Analyzer, "freshread")
+}

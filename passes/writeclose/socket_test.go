@@ -122,6 +122,34 @@ func TestSocket(t *testing.T) {
 		}
 	})
 
+	// A read helper that reads through an object a fresh constructor
+	// makes (issue 15): the conn is not handed on, so the Close after the
+	// refusal is judged. Flagged, the rest of the greeting is unread and
+	// the Close resets, as in Send; fixed, every byte and EOF.
+	t.Run("helper/flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, flagged, "HelperRefuse", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; HelperRefuse returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
+				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
+					i, r.BytesRead, r.Err, payload)
+			}
+		}
+	})
+	t.Run("helper/fixed", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, fixed, "HelperRefuse", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; HelperRefuse returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.AErr != "" {
+				t.Errorf("run %d: HelperRefuse returned %q, want nil", i, r.AErr)
+			}
+			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
+					i, r.BytesRead, r.Err, r.WriteErr, payload)
+			}
+		}
+	})
+
 	// The package's own wrapper over the conn, made by a wrapper
 	// constructor (issue 12): writes and the Close go through the
 	// wrapper. Flagged, the Close resets, as in Send; fixed (half-close

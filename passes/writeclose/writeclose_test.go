@@ -162,3 +162,11 @@ func TestLocalObjects(t *testing.T) {
 func TestIORole(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "iorole")
 }
+
+// TestFreshObjects: a helper that reads and writes its conn through
+// objects that fresh constructors make, and that do not outlive the
+// call, has not handed the conn on; its caller's Close is judged, in
+// its own package and through its facts in another.
+func TestFreshObjects(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "freshobjects", "freshuse")
+}

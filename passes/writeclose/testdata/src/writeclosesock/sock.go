@@ -136,3 +136,43 @@ func (s *buffered) send(b []byte) error {
 	}
 	return s.bw.Flush()
 }
+
+// frameReader reads one-byte frame headers from src.
+type frameReader struct {
+	src io.Reader
+	hdr [1]byte
+}
+
+// newFrameReader is a fresh constructor: its object holds r, and nothing
+// else keeps r.
+func newFrameReader(r io.Reader) *frameReader { return &frameReader{src: r} }
+
+// next reads one frame header.
+func (f *frameReader) next() (byte, error) {
+	_, err := io.ReadFull(f.src, f.hdr[:])
+	return f.hdr[0], err
+}
+
+// readHeader reads a frame header through a frameReader it makes, which
+// does not outlive the call: it reads c, and hands nothing on.
+func readHeader(c io.Reader) (byte, error) {
+	fr := newFrameReader(c)
+	return fr.next()
+}
+
+// HelperRefuse reads the peer's first frame header through readHeader,
+// refuses the frame with Payload bytes and closes (the shape of gobwas's
+// autobahn failConn without its CloseWrite and drain). The rest of the
+// greeting is unread: in sock.go the Close sends RST, as in Send; in
+// sock.go.golden it half-closes and drains first.
+func HelperRefuse(c net.Conn) error {
+	if _, err := readHeader(c); err != nil {
+		c.Close()
+		return err
+	}
+	if _, err := c.Write(make([]byte, Payload)); err != nil {
+		c.Close()
+		return err
+	}
+	return c.Close() // want `conn is closed after a write \(line 173\) without CloseWrite and a drain`
+}
