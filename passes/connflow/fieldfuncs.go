@@ -150,7 +150,7 @@ func (b *funcBuilder) fieldCallee(v ssa.Value) (*ssa.Function, int) {
 	if t == nil {
 		return nil, 0
 	}
-	fn := b.fn.Prog.FuncValue(t.fn)
+	fn := funcValue(b.fn.Prog, t.fn)
 	if fn == nil {
 		return nil, 0
 	}

@@ -53,7 +53,7 @@ func (ps *pkgState) implementations(prog *ssa.Program, t types.Type, name string
 			// (or receiver) is built whatever its body says (select.go):
 			// what a call is known to do must not depend on which
 			// functions happened to be built.
-			sfn := prog.FuncValue(fn)
+			sfn := funcValue(prog, fn)
 			if sfn == nil || !sigHasConnLike(fn.Type().(*types.Signature)) {
 				return nil
 			}

@@ -104,6 +104,16 @@ func buildSSA(pass *analysis.Pass, sel *selection, maxShare int) []*ssa.Function
 	return builtFuncs(pass, prog, files, sel, init)
 }
 
+// funcValue is prog.FuncValue for the models, which are built outside
+// buildSSA's lock: FuncValue reads the program's map of packages, which
+// another pass sharing the program may be adding to at that moment (a
+// crash on the evaluation corpus: "concurrent map read and map write").
+func funcValue(prog *ssa.Program, fn *types.Func) *ssa.Function {
+	shared.Lock()
+	defer shared.Unlock()
+	return prog.FuncValue(fn)
+}
+
 // trimmedFiles returns copies of the package's files in which the
 // selected functions keep their bodies; the other functions they refer
 // to, and the exported ones (which importers sharing the program may
