@@ -40,7 +40,10 @@
 //     the fields that hold a wrapper (a bufio.Writer, say) over the
 //     object's conn field, and so are that conn; localobjects.go, the
 //     conns a function stores into an object it allocates, which holds
-//     them (the store hands nothing on).
+//     them (the store hands nothing on); goroles.go and gouses.go, what
+//     the goroutines the package starts do to the conns of the objects
+//     they are handed (a read loop only reads them: they are judged, as
+//     read concurrently; any other use keeps them unjudged).
 //   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for

@@ -41,7 +41,7 @@ func (b *funcBuilder) ownerAlloc(a *ssa.Alloc) bool {
 		return ok
 	}
 	named := ownStruct(a.Type(), b.ps.pass.Pkg)
-	ok := named != nil && !b.ps.goOwned(named) && !connTyped(a.Type()) && usedAsObject(a)
+	ok := named != nil && !b.goOwned(named) && !connTyped(a.Type()) && usedAsObject(a)
 	b.owners[a] = ok
 	return ok
 }

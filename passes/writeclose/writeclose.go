@@ -171,6 +171,16 @@ func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClo
 		missing = "after CloseWrite but without a drain"
 	}
 	line := p.Fset.Position(last.Pos).Line
+	if c.ReadLoop() {
+		// A goroutine the package starts on the conn's object reads it at
+		// any time: no edit here can wait for it to reach EOF.
+		p.Report(analysis.Diagnostic{
+			Pos: close.Pos,
+			Message: fmt.Sprintf("conn is %s after a write (line %d) %s while another goroutine reads it: unread or late data turns Close into RST, "+
+				"and the peer may lose what was written; CloseWrite, let the reading goroutine reach EOF, then Close", what, line, missing),
+		})
+		return
+	}
 	d := analysis.Diagnostic{
 		Pos: close.Pos,
 		Message: fmt.Sprintf("conn is %s after a write (line %d) %s: unread or late data turns Close into RST, "+
