@@ -60,6 +60,12 @@ func verdict(p connflow.Path) *connflow.Event {
 		return nil // the peer had finished sending: nothing can arrive to turn Close into RST
 	case (c.ConcurrentDrain || c.ConcurrentRead) && c.Joined(h, lw):
 		return nil // a goroutine that read the conn (to EOF, or a reply) has finished
+	case c.ReadLoop() && h.After(lw, connflow.CloseWrite):
+		// An object's read loop reads the conn: after the half-close it
+		// reads the peer's rest to EOF. Whether the method waits for it
+		// before the Close is not in the model; the method did what it
+		// can do on its own (docs/design.md, "Objects a goroutine uses").
+		return nil
 	case connflow.SameCall(last, p.At):
 		return nil // a helper writes and closes: it is judged on its own
 	}

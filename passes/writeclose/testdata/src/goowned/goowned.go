@@ -171,3 +171,13 @@ func (w *Watched) Quit() error {
 	w.conn.Write([]byte("QUIT\r\n"))
 	return w.conn.Close() // want `conn is closed after a write \(line 171\) without CloseWrite and a drain: unread`
 }
+
+// Leave half-closes after its write: the read loop reads the peer's rest
+// to EOF. Whether Leave waits for it is not in the model; not judged.
+func (s *Sub) Leave() error {
+	s.conn.Write([]byte("UNSUB news\r\n"))
+	if tc, ok := s.conn.(*net.TCPConn); ok {
+		tc.CloseWrite()
+	}
+	return s.conn.Close()
+}
