@@ -8,8 +8,10 @@ package goowned
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net"
+	"sync"
 )
 
 // Sub keeps a conn that its read loop only reads.
@@ -55,7 +57,7 @@ func (s *Sub) Unsubscribe() error {
 		s.conn.Close()
 		return err
 	}
-	return s.conn.Close() // want `conn is closed after a write \(line 54\) without CloseWrite and a drain while another goroutine reads it`
+	return s.conn.Close() // want `conn is closed after a write \(line 56\) without CloseWrite and a drain while another goroutine reads it`
 }
 
 // Stop only closes: nothing it wrote can be lost.
@@ -169,7 +171,7 @@ func (w *Watched) Watch(ctx context.Context) {
 // reads the conn).
 func (w *Watched) Quit() error {
 	w.conn.Write([]byte("QUIT\r\n"))
-	return w.conn.Close() // want `conn is closed after a write \(line 171\) without CloseWrite and a drain: unread`
+	return w.conn.Close() // want `conn is closed after a write \(line 173\) without CloseWrite and a drain: unread`
 }
 
 // Leave half-closes after its write: the read loop reads the peer's rest
@@ -180,4 +182,81 @@ func (s *Sub) Leave() error {
 		tc.CloseWrite()
 	}
 	return s.conn.Close()
+}
+
+// Redialer's goroutine stores a new conn into the field (a reconnect):
+// the field may hold another conn by the Close, so Quit is not judged.
+type Redialer struct {
+	conn net.Conn
+	addr string
+}
+
+// Start starts the reconnect loop.
+func (r *Redialer) Start() { go r.redial() }
+
+// redial replaces the conn.
+func (r *Redialer) redial() {
+	c, err := net.Dial("tcp", r.addr)
+	if err == nil {
+		r.conn = c
+	}
+}
+
+// Quit is silent.
+func (r *Redialer) Quit() error {
+	r.conn.Write([]byte("QUIT\r\n"))
+	return r.conn.Close()
+}
+
+// Framed's read loop reads through a local copy of the conn and a helper
+// of the package: reads only, so Bye is judged.
+type Framed struct {
+	sync.Mutex
+	conn net.Conn
+	n    int
+}
+
+// Run starts the read loop.
+func (f *Framed) Run() { go f.frames() }
+
+// frames reads 4-byte headers through readHeader, counting them under
+// the embedded lock.
+func (f *Framed) frames() {
+	c := f.conn
+	for {
+		if err := readHeader(c); err != nil {
+			return
+		}
+		f.Lock()
+		f.n++
+		f.Unlock()
+	}
+}
+
+// readHeader reads one header.
+func readHeader(c net.Conn) error {
+	hdr := make([]byte, 4)
+	_, err := io.ReadFull(c, hdr)
+	return err
+}
+
+// Bye writes and closes while frames may still read.
+func (f *Framed) Bye() error {
+	f.conn.Write([]byte("BYE\r\n"))
+	return f.conn.Close() // want `conn is closed after a write \(line 245\) without CloseWrite and a drain while another goroutine reads it`
+}
+
+// Logged's goroutine hands the object itself to another package's
+// function: not followed, so Quit is not judged.
+type Logged struct{ conn net.Conn }
+
+// Log starts the goroutine.
+func (l *Logged) Log(sink func(any)) {
+	go func() { fmt.Println(l) }()
+}
+
+// Quit is silent.
+func (l *Logged) Quit() error {
+	l.conn.Write([]byte("QUIT\r\n"))
+	return l.conn.Close()
 }
