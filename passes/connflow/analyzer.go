@@ -220,9 +220,11 @@ type pkgState struct {
 	// for which they are (inmemory.go); sockets memoizes holdsSocket.
 	producers map[*ssa.Function]map[int]bool
 	sockets   map[types.Type]bool
-	// goTypes are the package's struct types whose objects a goroutine
-	// started in the package uses (fields.go).
-	goTypes map[*types.Named]bool
+	// roles are what the goroutines started in the package do to the
+	// conns of the objects of its struct types they use, and goStmts the
+	// go statements that hand each type's objects to one (goroles.go).
+	roles   map[*types.Named]goRole
+	goStmts map[*types.Named][]token.Pos
 	// refined are the io parameters every call passes a stream conn to
 	// (refine.go).
 	refined map[*ssa.Function]map[int]types.Type

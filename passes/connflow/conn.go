@@ -84,7 +84,9 @@ type Conn struct {
 	// for the function's own CloseWrite.
 	ConcurrentDrain bool
 	// ConcurrentRead is set when a goroutine started by this function
-	// reads the conn: a suggested fix must not drain it.
+	// reads the conn, or, for a field of an object, a goroutine the
+	// package starts on the object (a read loop, goroles.go): a
+	// suggested fix must not drain it.
 	ConcurrentRead bool
 	// Accepted is set when the conn comes from Accept (or an HTTP
 	// Hijack) in this function: this side is the server.
@@ -104,6 +106,7 @@ type Conn struct {
 	exits     []exit                   // histories at the function's returns, and their outcomes (for summaries)
 	keys      []fieldKey               // the object fields this conn is (FromField; fields.go)
 	goReaders map[ssa.Instruction]bool // go statements whose goroutine reads the conn
+	readLoop  bool                     // a goroutine the package starts on its object reads it at any time (goroles.go)
 }
 
 // Owned reports whether this function owns the conn: it made or received

@@ -31,6 +31,9 @@ func (b *funcBuilder) makeConns() {
 			c.keys = append(c.keys, k)
 		}
 	}
+	for _, c := range b.f.Conns {
+		b.markReaders(c)
+	}
 }
 
 // sortedKeysOf returns the field keys in a deterministic order: by the

@@ -1,7 +1,6 @@
 package connflow
 
 import (
-	"go/ast"
 	"go/types"
 	"strconv"
 	"strings"
@@ -20,7 +19,8 @@ import (
 // too). Loads
 // of a field the function also stores to are not grouped (the field may
 // hold two conns), and a type whose objects a goroutine started in the
-// package uses is not judged: that goroutine may own its conn.
+// package uses is not judged unless that goroutine only reads its conns
+// (goroles.go): otherwise it may own them.
 
 // A fieldKey names a field reached from a base value: base.f1.f2...
 type fieldKey struct {
@@ -31,15 +31,15 @@ type fieldKey struct {
 // ownField returns the key of the field whose address or value v is
 // (of the conn field it wraps, for a wrapper field), if its base is a
 // parameter or free variable of a struct type declared in the package, no
-// goroutine of the package uses such objects, and the function does not
-// store to the field.
+// goroutine of the package may own such objects' conns (goOwned), and the
+// function does not store to the field.
 func (b *funcBuilder) ownField(v ssa.Value) (fieldKey, bool) {
 	base, path, ok := fieldPath(v, 0)
 	if !ok {
 		return fieldKey{}, false
 	}
 	named := ownStruct(base.Type(), b.ps.pass.Pkg)
-	if named == nil || b.ps.goOwned(named) {
+	if named == nil || b.goOwned(named) {
 		return fieldKey{}, false
 	}
 	k := fieldKey{base, path}
@@ -162,52 +162,50 @@ func (b *funcBuilder) fieldRoot(v ssa.Value, k fieldKey) {
 }
 
 // goOwned reports whether a goroutine started in the package (a go
-// statement) may use objects of the type named: it calls one of their
-// methods, or receives or captures such an object. Such a goroutine may
-// own the object's conn (a read loop, say), so the conn is not judged.
-func (ps *pkgState) goOwned(named *types.Named) bool {
-	if ps.goTypes == nil {
-		ps.goTypes = goStartedTypes(ps.pass.Files, ps.pass.TypesInfo, ps.pass.Pkg)
+// statement) may own the conns of objects of the type named: it uses such
+// objects, and does more to their conns than read them, or cannot be
+// followed (goroles.go). Their conns are not judged. Nor are they in a
+// function that starts a goroutine that only reads them: the model of
+// the function does not see into the goroutine's use of the object's
+// fields, so it could not tell whether it waits for the reader (a read
+// to EOF it joins makes its Close safe).
+func (b *funcBuilder) goOwned(named *types.Named) bool {
+	switch b.ps.goRoles()[named] {
+	case goOwns:
+		return true
+	case goReads:
+		return b.startsGoroutine(named)
 	}
-	return ps.goTypes[named]
+	return false
 }
 
-// goStartedTypes returns the package's struct types whose objects a go
-// statement in files hands to a goroutine: the receiver of the method it
-// starts, an argument, or a variable a started closure captures.
-func goStartedTypes(files []*ast.File, info *types.Info, pkg *types.Package) map[*types.Named]bool {
-	out := map[*types.Named]bool{}
-	note := func(e ast.Expr) {
-		if tv, ok := info.Types[e]; ok {
-			if n := ownStruct(tv.Type, pkg); n != nil {
-				out[n] = true
-			}
+// startsGoroutine reports whether the function (or the function it is
+// a closure of) holds a go statement that hands an object of the type
+// named to a goroutine.
+func (b *funcBuilder) startsGoroutine(named *types.Named) bool {
+	fn := b.fn
+	for fn.Parent() != nil {
+		fn = fn.Parent()
+	}
+	syn := fn.Syntax()
+	if syn == nil {
+		return true
+	}
+	for _, pos := range b.ps.goStmts[named] {
+		if syn.Pos() <= pos && pos < syn.End() {
+			return true
 		}
 	}
-	for _, f := range files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			g, ok := n.(*ast.GoStmt)
-			if !ok {
-				return true
-			}
-			if sel, ok := g.Call.Fun.(*ast.SelectorExpr); ok {
-				note(sel.X)
-			}
-			for _, a := range g.Call.Args {
-				note(a)
-			}
-			if lit, ok := g.Call.Fun.(*ast.FuncLit); ok {
-				ast.Inspect(lit.Body, func(n ast.Node) bool {
-					if id, ok := n.(*ast.Ident); ok && !strings.HasPrefix(id.Name, "_") {
-						if obj := info.Uses[id]; obj != nil && obj.Pos() < lit.Pos() {
-							note(id)
-						}
-					}
-					return true
-				})
-			}
-			return true
-		})
+	return false
+}
+
+// markReaders marks the conn c, if it is a field of an object whose type
+// a goroutine of the package only reads (a read loop): it is read
+// concurrently, at any time (goroles.go).
+func (b *funcBuilder) markReaders(c *Conn) {
+	for _, k := range c.keys {
+		if named := ownStruct(k.base.Type(), b.ps.pass.Pkg); named != nil && b.ps.goRoles()[named] == goReads {
+			c.ConcurrentRead, c.readLoop = true, true
+		}
 	}
-	return out
 }

@@ -52,11 +52,12 @@ func (ps *pkgState) freshHolds(fn *ssa.Function) []freshField {
 }
 
 // ownerType reports whether v's type is a struct type of the package
-// whose objects may own conns: no goroutine of the package uses them, and
+// whose objects may own conns: no goroutine of the package touches their
+// conns (goroles.go: goQuiet at most), and
 // it is not a conn type of its own.
 func (ps *pkgState) ownerType(v ssa.Value) bool {
 	named := ownStruct(v.Type(), ps.pass.Pkg)
-	return named != nil && !ps.goOwned(named) && !connTyped(v.Type())
+	return named != nil && ps.goRoles()[named] <= goQuiet && !connTyped(v.Type())
 }
 
 // freshAlloc returns the one allocation that every return of fn gives

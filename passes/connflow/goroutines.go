@@ -186,11 +186,21 @@ func (c *Conn) Joined(h History, i int) bool {
 	return unknown == 0 || all || receives >= len(started)
 }
 
+// ReadLoop reports whether c is a field of an object that a goroutine
+// the package starts reads at any time (a read loop, goroles.go): the
+// function that closes it cannot wait for that reader.
+func (c *Conn) ReadLoop() bool { return c.readLoop }
+
 // ReadConcurrentlyBefore reports whether a goroutine that reads c may be
 // running at the Close ev: one was started by a go statement from which
 // ev's place can be reached (a deferred Close runs at the end, so any
-// reader counts). A suggested fix must not drain c then.
+// reader counts), or the conn is a field of an object that a read loop
+// of the package reads at any time (goroles.go). A suggested fix must
+// not drain c then.
 func (c *Conn) ReadConcurrentlyBefore(ev *Event) bool {
+	if c.readLoop {
+		return true
+	}
 	for goStmt := range c.goReaders {
 		if ev.Deferred || reaches(goStmt.Block(), ev.Instr.Block()) {
 			return true

@@ -45,7 +45,8 @@ func (b *funcBuilder) owner(v ssa.Value) bool {
 	if ok, seen := b.owners[a]; seen {
 		return ok
 	}
-	ok = b.ps.ownerType(a) && usedAsObject(a)
+	named := ownStruct(a.Type(), b.ps.pass.Pkg)
+	ok = named != nil && !b.goOwned(named) && !connTyped(a.Type()) && usedAsObject(a)
 	b.owners[a] = ok
 	return ok
 }

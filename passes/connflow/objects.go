@@ -24,7 +24,7 @@ import (
 // local variable itself, or a field of one (c.inner).
 func (b *funcBuilder) objectOf(v ssa.Value) (fieldKey, bool) {
 	named := ownStruct(v.Type(), b.ps.pass.Pkg)
-	if named == nil || b.ps.goOwned(named) {
+	if named == nil || b.goOwned(named) {
 		return fieldKey{}, false
 	}
 	switch v := v.(type) {
@@ -126,6 +126,7 @@ func (b *funcBuilder) makeVirtualConns() {
 		if IsConn(t) {
 			c.Type = t
 		}
+		b.markReaders(c)
 		b.virtualConns[k] = c
 		b.f.Conns = append(b.f.Conns, c)
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/teardownlint/teardown/internal/linttest"
+	"github.com/teardownlint/teardown/passes/connflow"
 	"github.com/teardownlint/teardown/passes/unreadclose"
 )
 
@@ -22,4 +23,17 @@ func TestProbe(t *testing.T) {
 // fresh constructor makes has read it; its caller's Close is judged.
 func TestFreshObjects(t *testing.T) {
 	linttest.Run(t, unreadclose.Analyzer, "freshread")
+}
+
+// TestGoOwned: with -unreadclose.framed (by default an object's conn is
+// never judged: another method may have written the request), the conn
+// of an object that a read loop of the package reads is still not judged
+// (what the loop took is not known); one whose goroutine never touches
+// it is.
+func TestGoOwned(t *testing.T) {
+	a := unreadclose.New(connflow.Analyzer)
+	if err := a.Flags.Set("framed", "true"); err != nil {
+		t.Fatal(err)
+	}
+	linttest.Run(t, a, "goowned")
 }

@@ -179,6 +179,42 @@ func TestSocket(t *testing.T) {
 		}
 	})
 
+	// A conn that a read loop reads (issue 12): the object's read loop,
+	// busy with the greeting, has not read the peer's next message when
+	// quit writes and closes. Flagged, the Close resets and the peer
+	// loses what was still unsent; the graceful shape the message asks
+	// for (CloseWrite, wait for the loop's EOF, Close), which writeclose
+	// does not report, delivers every byte and EOF. The peer sends its
+	// 4 KiB message as A starts, and reads 200 ms later.
+	readLoopPeer := socktest.Peer{Greeting: []byte("welcome\r\n"), Send: 4096, ReadDelay: 200 * time.Millisecond}
+	t.Run("readloop/flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, flagged, "ReadLoopQuit", readLoopPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; ReadLoopQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			// When the peer's message arrives after the Close, the reset
+			// answers it (ground truth, experiment 6): the unsent bytes
+			// are lost, and a write may consume the ECONNRESET, so the
+			// reader can end with EOF. Either way the stream is cut.
+			if r.BytesRead >= payload {
+				t.Errorf("run %d: peer read %d bytes, then %s; want the stream cut (fewer than %d bytes)",
+					i, r.BytesRead, r.Err, payload)
+			}
+		}
+	})
+	t.Run("readloop/graceful", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, flagged, "ReadLoopLeave", readLoopPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; ReadLoopLeave returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.AErr != "" {
+				t.Errorf("run %d: ReadLoopLeave returned %q, want nil", i, r.AErr)
+			}
+			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
+					i, r.BytesRead, r.Err, r.WriteErr, payload)
+			}
+		}
+	})
+
 	// Seed, fixed (ground truth, experiment 2): CloseWrite, a drain under a
 	// 5 s deadline, Close. The peer reads every byte, then EOF, then
 	// closes; that EOF ends A's drain, long before the deadline.

@@ -60,6 +60,12 @@ func verdict(p connflow.Path) *connflow.Event {
 		return nil // the peer had finished sending: nothing can arrive to turn Close into RST
 	case (c.ConcurrentDrain || c.ConcurrentRead) && c.Joined(h, lw):
 		return nil // a goroutine that read the conn (to EOF, or a reply) has finished
+	case c.ReadLoop() && h.After(lw, connflow.CloseWrite):
+		// An object's read loop reads the conn: after the half-close it
+		// reads the peer's rest to EOF. Whether the method waits for it
+		// before the Close is not in the model; the method did what it
+		// can do on its own (docs/design.md, "Objects a goroutine uses").
+		return nil
 	case connflow.SameCall(last, p.At):
 		return nil // a helper writes and closes: it is judged on its own
 	}
@@ -171,6 +177,16 @@ func report(p *lint.Pass, c *connflow.Conn, close, last *connflow.Event, halfClo
 		missing = "after CloseWrite but without a drain"
 	}
 	line := p.Fset.Position(last.Pos).Line
+	if c.ReadLoop() {
+		// A goroutine the package starts on the conn's object reads it at
+		// any time: no edit here can wait for it to reach EOF.
+		p.Report(analysis.Diagnostic{
+			Pos: close.Pos,
+			Message: fmt.Sprintf("conn is %s after a write (line %d) %s while another goroutine reads it: unread or late data turns Close into RST, "+
+				"and the peer may lose what was written; CloseWrite, let the reading goroutine reach EOF, then Close", what, line, missing),
+		})
+		return
+	}
 	d := analysis.Diagnostic{
 		Pos: close.Pos,
 		Message: fmt.Sprintf("conn is %s after a write (line %d) %s: unread or late data turns Close into RST, "+

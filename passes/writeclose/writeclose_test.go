@@ -145,6 +145,14 @@ func TestFields(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "fields")
 }
 
+// TestGoOwned: an object the package hands to a goroutine is judged
+// when every such goroutine only reads its conn (without a fix: no edit
+// can wait for the reader) or never touches it, and not when one may
+// close, write or hand it on, nor in the function that starts a reader.
+func TestGoOwned(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "goowned")
+}
+
 // TestWrapFields: a field that holds a bufio wrapper over the object's
 // conn field is that conn.
 func TestWrapFields(t *testing.T) {

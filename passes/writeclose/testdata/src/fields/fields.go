@@ -105,8 +105,8 @@ func (s *Session) Fail(msg string) {
 	s.Close() // want `conn is closed after a write \(line 104\) without CloseWrite and a drain`
 }
 
-// Reader's conn is read by a goroutine its constructor starts: that
-// goroutine owns the conn, so the other methods' Closes are not judged.
+// Reader's conn is read by a goroutine that only reads it (a read loop):
+// the other methods are judged, without a fix (none can wait for it).
 type Reader struct {
 	conn net.Conn
 	in   chan []byte
@@ -133,7 +133,7 @@ func (r *Reader) loop() {
 // Stop writes a goodbye and closes while loop still reads.
 func (r *Reader) Stop() error {
 	r.conn.Write([]byte("BYE\r\n"))
-	return r.conn.Close()
+	return r.conn.Close() // want `conn is closed after a write \(line 135\) without CloseWrite and a drain while another goroutine reads it`
 }
 
 // errBusy is returned by a refusal.

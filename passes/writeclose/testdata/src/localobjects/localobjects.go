@@ -170,8 +170,8 @@ func DialIface(addr string, bail bool) (Conn, error) {
 // Close closes the client's conn.
 func (c *client) Close() error { return c.nc.Close() }
 
-// pump's objects are used by a goroutine the package starts: it may own
-// the conn, so nothing stored into one is judged here.
+// pump's objects go to a goroutine that only reads the conn: the function
+// that starts it does not see into it, so nothing stored there is judged.
 type pump struct{ nc net.Conn }
 
 func (p *pump) loop() {
