@@ -17,9 +17,6 @@ package main
 // `go list -e -deps` of the patterns: every package's import path,
 // directory, source files and module, the contents of every listed file
 // (test files too), and the go.mod of every module and the go.work file.
-// Files in the module cache, which the go command keeps read-only under
-// a versioned path, are keyed by the module version the listing names,
-// and GOROOT's by the Go version (but read, for a development Go).
 // With test packages loaded (-test, -connflow.tests) the listing is of
 // the test packages as well. What is not keyed: the sources of packages
 // that only test files import when test packages are not loaded; they
@@ -46,7 +43,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -116,11 +112,11 @@ func (c *resultCache) key(ctx context.Context, args, patterns []string, tests bo
 		return "", false
 	}
 	io.WriteString(h, listing)
-	var goenv struct{ GOWORK, GOMODCACHE, GOROOT, GOVERSION string }
-	if json.Unmarshal([]byte(env), &goenv) != nil {
+	if !hashListed(h, listing) {
 		return "", false
 	}
-	if !hashListed(h, listing, immutableDirs(goenv.GOMODCACHE, goenv.GOROOT, goenv.GOVERSION)) {
+	var goenv struct{ GOWORK string }
+	if json.Unmarshal([]byte(env), &goenv) != nil {
 		return "", false
 	}
 	if goenv.GOWORK != "" && goenv.GOWORK != "off" {
@@ -158,26 +154,13 @@ type listedPackage struct {
 	DepsErrors                          []*struct{ Err string }
 }
 
-// immutableDirs returns the directories whose files the key need not
-// read: the module cache, whose contents the go command keeps read-only
-// and keys by module version (which the listing names), and GOROOT,
-// keyed by the Go version, unless that is a development build (whose
-// sources may be edited in place).
-func immutableDirs(gomodcache, goroot, goversion string) []string {
-	var dirs []string
-	if gomodcache != "" {
-		dirs = append(dirs, gomodcache+string(filepath.Separator))
-	}
-	if goroot != "" && !strings.HasPrefix(goversion, "devel") {
-		dirs = append(dirs, goroot+string(filepath.Separator))
-	}
-	return dirs
-}
-
-// hashListed hashes the contents of every file the listing names outside
-// the immutable directories, and each module's go.mod once. It returns
-// false if a package has an error or a file cannot be read.
-func hashListed(h io.Writer, listing string, immutable []string) bool {
+// hashListed hashes the contents of every file the listing names, and
+// each module's go.mod once. It returns false if a package has an error
+// or a file cannot be read. Files of GOROOT and of the module cache are
+// read too: a GOROOT can be edited in place (a std developer's, or a
+// writable copy), and a module cache file by someone debugging a
+// dependency; go build would see either change, so the key must.
+func hashListed(h io.Writer, listing string) bool {
 	dec := json.NewDecoder(bytes.NewReader([]byte(listing)))
 	gomods := map[string]bool{}
 	for {
@@ -186,9 +169,6 @@ func hashListed(h io.Writer, listing string, immutable []string) bool {
 			break
 		} else if err != nil || p.Error != nil || len(p.DepsErrors) > 0 {
 			return false
-		}
-		if slices.ContainsFunc(immutable, func(d string) bool { return strings.HasPrefix(p.Dir, d) }) {
-			continue // the listing's module version or go env's Go version keys it
 		}
 		for _, files := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.TestGoFiles, p.XTestGoFiles} {
 			for _, f := range files {
