@@ -12,8 +12,9 @@ package main
 // through the same printing code: every format, -o and -c behave as on a
 // run that analyzed.
 //
-// The key hashes this executable, the arguments as given, `go env -json`
-// (GOOS, GOARCH, GOFLAGS, CGO_*, GOEXPERIMENT, the Go version, ...) and
+// The key hashes this executable, the arguments as given, the go
+// command's environment (GOOS, GOARCH, GOFLAGS, CGO_*, GOEXPERIMENT, the
+// Go version, ...: keyEnv) and
 // `go list -e -deps` of the patterns: every package's import path,
 // directory, source files and module, the contents of every listed file
 // (test files too), and the go.mod of every module and the go.work file.
@@ -23,7 +24,8 @@ package main
 // are not analyzed then.
 //
 // Not cached: -fix (it writes files), the load engine's -debug and
-// profiles, runs with errors (a load, type or analysis error may come
+// profiles, a run with an empty build cache (a fresh machine: listing the
+// packages would cost seconds there), runs with errors (a load, type or analysis error may come
 // from outside the key: a network failure, a missing go.sum line), and
 // interrupted runs. TEARDOWN_CACHE names the directory (default
 // teardown/ under the user cache directory, beside staticcheck's);
@@ -43,6 +45,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -98,8 +101,12 @@ func (c *resultCache) key(ctx context.Context, args, patterns []string, tests bo
 	for _, a := range args {
 		io.WriteString(h, strconv.Quote(a)+"\n")
 	}
-	env, ok := goEnvKey(ctx, gocmd)
-	if !ok {
+	env, vars, ok := goEnvKey(ctx, gocmd)
+	if !ok || buildCacheEmpty(vars["GOCACHE"]) {
+		// Nothing built: a fresh machine or CI runner. Listing the
+		// packages would first fill the go command's index of them
+		// (seconds on std), which the analysis does anyway; this run
+		// is not keyed, and the next one is.
 		return "", false
 	}
 	io.WriteString(h, env)
@@ -115,33 +122,51 @@ func (c *resultCache) key(ctx context.Context, args, patterns []string, tests bo
 	if !hashListed(h, listing) {
 		return "", false
 	}
-	var goenv struct{ GOWORK string }
-	if json.Unmarshal([]byte(env), &goenv) != nil {
-		return "", false
-	}
-	if goenv.GOWORK != "" && goenv.GOWORK != "off" {
-		if !hashFile(h, goenv.GOWORK) {
+	if work := vars["GOWORK"]; work != "" && work != "off" {
+		if !hashFile(h, work) {
 			return "", false
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), true
 }
 
-// goEnvKey returns the go command's environment as JSON with sorted keys,
-// without GOGCCFLAGS: it names a fresh temporary directory on every call
-// (and says nothing that CC and the CGO_ variables do not).
-func goEnvKey(ctx context.Context, gocmd string) (string, bool) {
-	out, err := goOutput(ctx, gocmd, "env", "-json")
+// keyEnv are the go command's variables the key holds. Not `go env
+// -json` whole: it probes the C compiler, which writes to the build cache
+// (and so hides an empty one from buildCacheEmpty, here and in
+// chooseEngine), and GOGCCFLAGS names a fresh temporary directory every
+// time. The CGO_ flags come from this process's environment and the
+// GOENV file instead (keyEnvFiles).
+var keyEnv = []string{
+	"GOVERSION", "GOCACHE", "GOOS", "GOARCH", "GOFLAGS", "GOEXPERIMENT", "CGO_ENABLED", "CC", "CXX",
+	"GOROOT", "GOPATH", "GOMODCACHE", "GOWORK", "GOMOD", "GOENV", "GO111MODULE", "GOTOOLCHAIN",
+	"GODEBUG", "GOFIPS140", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOMIPS64", "GOPPC64",
+	"GORISCV64", "GOWASM",
+}
+
+// goEnvKey returns what the key holds of the environment: the go
+// command's variables of keyEnv as JSON, then this process's CGO_ and
+// PKG_CONFIG variables and the contents of the GOENV file (where `go env
+// -w` keeps what it sets); and the variables.
+func goEnvKey(ctx context.Context, gocmd string) (string, map[string]string, bool) {
+	out, err := goOutput(ctx, gocmd, append([]string{"env", "-json"}, keyEnv...)...)
 	if err != nil {
-		return "", false
+		return "", nil, false
 	}
 	var env map[string]string
 	if json.Unmarshal([]byte(out), &env) != nil {
-		return "", false
+		return "", nil, false
 	}
-	delete(env, "GOGCCFLAGS")
-	data, err := json.Marshal(env)
-	return string(data), err == nil
+	var b strings.Builder
+	b.WriteString(out)
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "CGO_") || strings.HasPrefix(kv, "PKG_CONFIG") {
+			b.WriteString(strconv.Quote(kv) + "\n")
+		}
+	}
+	if data, err := os.ReadFile(env["GOENV"]); err == nil {
+		b.Write(data)
+	}
+	return b.String(), env, true
 }
 
 // listedPackage is what hashListed reads of a package in the listing.

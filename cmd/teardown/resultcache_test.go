@@ -105,6 +105,11 @@ func TestResultCache(t *testing.T) {
 	if n := entries(); n != 5 {
 		t.Errorf("%d cache entries, want 5", n)
 	}
+	// With nothing built (an empty build cache), a new command line
+	// analyzes and stores nothing.
+	if r := run(t, dir, goEnv("TEARDOWN_CACHE="+cache, "GOCACHE="+t.TempDir()), binPath, "-lingerzero=false", "."); r.code != 3 || entries() != 5 {
+		t.Errorf("empty GOCACHE: want the finding (exit 3) and no new entry (%d entries): %v", entries(), r)
+	}
 }
 
 // tamper replaces old with new in every stored outcome of dir.
