@@ -14,22 +14,22 @@ package main
 //
 // The key hashes this executable, the arguments as given, the go
 // command's environment (GOOS, GOARCH, GOFLAGS, CGO_*, GOEXPERIMENT, the
-// Go version, ...: keyEnv) and
-// `go list -e -deps` of the patterns: every package's import path,
-// directory, source files and module, the contents of every listed file
-// (test files too), and the go.mod of every module and the go.work file.
+// Go version, ...: keyEnv) and `go list -e -deps` of the patterns: every
+// package's import path, directory, source files and module, the
+// contents of every listed file (test files, GOROOT's and the module
+// cache's too), and the go.mod of every module and the go.work file.
 // With test packages loaded (-test, -connflow.tests) the listing is of
 // the test packages as well. What is not keyed: the sources of packages
 // that only test files import when test packages are not loaded; they
 // are not analyzed then.
 //
 // Not cached: -fix (it writes files), the load engine's -debug and
-// profiles, a run with an empty build cache (a fresh machine: listing the
-// packages would cost seconds there), runs with errors (a load, type or analysis error may come
-// from outside the key: a network failure, a missing go.sum line), and
-// interrupted runs. TEARDOWN_CACHE names the directory (default
-// teardown/ under the user cache directory, beside staticcheck's);
-// TEARDOWN_CACHE=off turns the cache off.
+// profiles, a run with an empty build cache (a fresh machine: listing
+// the packages would cost seconds there), runs with errors (a load, type
+// or analysis error may come from outside the key: a network failure, a
+// missing go.sum line), and interrupted runs. TEARDOWN_CACHE names the
+// directory (default teardown/ under the user cache directory, beside
+// staticcheck's); TEARDOWN_CACHE=off turns the cache off.
 
 import (
 	"bytes"
