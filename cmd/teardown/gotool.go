@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,17 +16,65 @@ import (
 	"strings"
 )
 
-// goVersionCache returns the version of the go command on PATH, as it will run
-// for the packages of the current directory (after any GOTOOLCHAIN
-// switch): "go1.26.11", or "devel go1.27-abcdef" for a development build;
-// and its build cache directory ("off", or "" if it did not say).
-func goVersionCache(ctx context.Context, gocmd string) (version, gocache string, err error) {
-	out, err := goOutput(ctx, gocmd, "env", "GOVERSION", "GOCACHE")
+// A goEnvironment is what the go command on PATH says of its environment: the
+// variables of keyEnv, from one `go env -json` (a go command costs tens
+// of milliseconds, twice where GOTOOLCHAIN switches toolchains, and the
+// driver needs the variables for the module check, the result cache's
+// key and the engine).
+type goEnvironment struct {
+	gocmd string            // "" when there is no go command on PATH
+	out   string            // the output of go env
+	vars  map[string]string // its variables
+}
+
+// keyEnv are the go command's variables a goEnvironment holds. Not `go env
+// -json` whole: it probes the C compiler, which writes to the build cache
+// (and so hides an empty one from buildCacheEmpty), and GOGCCFLAGS names
+// a fresh temporary directory every time. The CGO_ flags come from this
+// process's environment and the GOENV file instead (goEnvironment.key).
+var keyEnv = []string{
+	"GOVERSION", "GOCACHE", "GOOS", "GOARCH", "GOFLAGS", "GOEXPERIMENT", "CGO_ENABLED", "CC", "CXX",
+	"GOROOT", "GOPATH", "GOMODCACHE", "GOWORK", "GOMOD", "GOENV", "GO111MODULE", "GOTOOLCHAIN",
+	"GODEBUG", "GOFIPS140", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOMIPS64", "GOPPC64",
+	"GORISCV64", "GOWASM",
+}
+
+// readGoEnv asks the go command on PATH for its environment, as it will
+// run for the packages of the current directory (after any GOTOOLCHAIN
+// switch). Without a go command it returns an empty goEnvironment; the engines
+// say what is missing.
+func readGoEnv(ctx context.Context) (*goEnvironment, error) {
+	gocmd, err := exec.LookPath("go")
 	if err != nil {
-		return "", "", err
+		return &goEnvironment{}, nil
 	}
-	version, gocache, _ = strings.Cut(strings.TrimSpace(out), "\n")
-	return strings.TrimSpace(version), strings.TrimSpace(gocache), nil
+	out, err := goOutput(ctx, gocmd, append([]string{"env", "-json"}, keyEnv...)...)
+	if err != nil {
+		return nil, err
+	}
+	env := &goEnvironment{gocmd: gocmd, out: out}
+	if err := json.Unmarshal([]byte(out), &env.vars); err != nil {
+		return nil, fmt.Errorf("go env -json: %v", err)
+	}
+	return env, nil
+}
+
+// key returns what the result cache's key holds of the environment: the
+// go command's variables, then this process's CGO_ and PKG_CONFIG
+// variables and the contents of the GOENV file (where `go env -w` keeps
+// what it sets).
+func (e *goEnvironment) key() string {
+	var b strings.Builder
+	b.WriteString(e.out)
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "CGO_") || strings.HasPrefix(kv, "PKG_CONFIG") {
+			b.WriteString(strconv.Quote(kv) + "\n")
+		}
+	}
+	if data, err := os.ReadFile(e.vars["GOENV"]); err == nil {
+		b.Write(data)
+	}
+	return b.String()
 }
 
 // buildCacheEmpty reports whether the build cache dir holds nothing: it

@@ -39,6 +39,24 @@ import "net"
 // Send writes nothing.
 func Send(c net.Conn) {}
 `
+	// find.go importing dep2 as well: a package the first listing did
+	// not have.
+	cacheFindDep2Src = `package find
+
+import (
+	"net"
+
+	"cache.example/dep"
+	"cache.example/dep2"
+)
+
+// Bye says goodbye and hangs up.
+func Bye(c *net.TCPConn) error {
+	dep.Send(c)
+	dep2.Send(c)
+	return c.Close()
+}
+`
 )
 
 // TestResultCache: a run with nothing changed replays the outcome of the
@@ -46,7 +64,8 @@ func Send(c net.Conn) {}
 // a dependency analyzes again; -fix and TEARDOWN_CACHE=off store nothing.
 func TestResultCache(t *testing.T) {
 	t.Parallel()
-	dir := writeModule(t, "cache.example", map[string]string{"find.go": cacheFindSrc, "dep/dep.go": cacheDepSrc})
+	dir := writeModule(t, "cache.example", map[string]string{"find.go": cacheFindSrc, "dep/dep.go": cacheDepSrc,
+		"dep2/dep2.go": strings.ReplaceAll(cacheDepSrc, "package dep", "package dep2")})
 	cache := t.TempDir()
 	env := goEnv("TEARDOWN_CACHE=" + cache)
 	td := func(args ...string) result {
@@ -105,9 +124,25 @@ func TestResultCache(t *testing.T) {
 	if n := entries(); n != 5 {
 		t.Errorf("%d cache entries, want 5", n)
 	}
+	// A new import lists the packages again: the edit of dep2, which
+	// the first listing did not have, analyzes again.
+	writeFile(t, filepath.Join(dir, "dep", "dep.go"), cacheDepQuiet)
+	writeFile(t, filepath.Join(dir, "find.go"), cacheFindDep2Src)
+	if r := td("."); r.code != 3 || !strings.Contains(r.stderr, "find.go:14:9: conn is closed after a write (line 13)") {
+		t.Fatalf("find imports dep2: want the finding through dep2's fact, exit 3: %v", r)
+	}
+	writeFile(t, filepath.Join(dir, "dep2", "dep2.go"), strings.ReplaceAll(cacheDepQuiet, "package dep", "package dep2"))
+	if r := td("."); r.code != 0 || r.stderr != "" {
+		t.Errorf("after dep2 stopped writing: want no finding, exit 0: %v", r)
+	}
+	if n := entries(); n != 7 {
+		t.Errorf("%d cache entries, want 7", n)
+	}
 	// With nothing built (an empty build cache), a new command line
 	// analyzes and stores nothing.
-	if r := run(t, dir, goEnv("TEARDOWN_CACHE="+cache, "GOCACHE="+t.TempDir()), binPath, "-lingerzero=false", "."); r.code != 3 || entries() != 5 {
+	writeFile(t, filepath.Join(dir, "find.go"), cacheFindSrc)
+	writeFile(t, filepath.Join(dir, "dep", "dep.go"), cacheDepSrc)
+	if r := run(t, dir, goEnv("TEARDOWN_CACHE="+cache, "GOCACHE="+t.TempDir()), binPath, "-lingerzero=false", "."); r.code != 3 || entries() != 7 {
 		t.Errorf("empty GOCACHE: want the finding (exit 3) and no new entry (%d entries): %v", entries(), r)
 	}
 }

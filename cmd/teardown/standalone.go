@@ -244,20 +244,24 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 		usageError(stderr, "%s", msg)
 		return 2
 	}
-	if err := checkModule(ctx, o.patterns); err != nil {
+	env, err := readGoEnv(ctx)
+	if err == nil {
+		err = checkModule(env, o.patterns)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "teardown: %v\n", err)
 		return 1
 	}
 	cache, key := openResultCache(), ""
 	if cache != nil && cacheable(o) {
-		key, _ = cache.key(ctx, args, o.patterns, o.tests)
+		key, _ = cache.key(ctx, env, args, o.patterns, o.tests)
 	}
 	if key != "" {
 		if out, ok := cache.get(key); ok {
 			return report(o, out, ps, stdout, stderr)
 		}
 	}
-	eng, err := chooseEngine(ctx, o)
+	eng, err := chooseEngine(o, env)
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown: %v\n", err)
 		return 1
@@ -434,21 +438,17 @@ func writeOutput(stdout io.Writer, name string, write func(io.Writer) error) err
 // is many times faster); otherwise the vet engine is the autoEngine,
 // which switches to load if the build cache turns out to lack the
 // standard library for this configuration.
-func chooseEngine(ctx context.Context, o *options) (engine, error) {
+func chooseEngine(o *options, env *goEnvironment) (engine, error) {
 	if o.engine == "load" || o.engine == "auto" && o.loadOnly() != "" {
 		return &loadEngine{}, nil
 	}
-	gocmd, err := exec.LookPath("go")
-	if err != nil {
+	if env.gocmd == "" {
 		if o.engine == "vet" {
-			return nil, fmt.Errorf("-engine=vet: %v", err)
+			return nil, fmt.Errorf("-engine=vet: %v", exec.ErrNotFound)
 		}
 		return &loadEngine{}, nil
 	}
-	v, gocache, err := goVersionCache(ctx, gocmd)
-	if err != nil {
-		return nil, err
-	}
+	gocmd, v, gocache := env.gocmd, env.vars["GOVERSION"], env.vars["GOCACHE"]
 	if err := checkToolchain(v, runtime.Version()); err != nil {
 		return nil, err
 	}
@@ -702,21 +702,16 @@ func connflowTests() bool {
 // (./..., ., ../x) outside a module: go list says "directory prefix .
 // does not contain main module" of ./..., which does not say what is
 // missing. Import paths (net/...) are analyzed outside a module too.
-func checkModule(ctx context.Context, patterns []string) error {
+func checkModule(env *goEnvironment, patterns []string) error {
 	dirPattern := false
 	for _, p := range patterns {
 		dirPattern = dirPattern || p == "." || p == ".." || strings.HasPrefix(p, "./") ||
 			strings.HasPrefix(p, "../") || filepath.IsAbs(p)
 	}
-	gocmd, err := exec.LookPath("go")
-	if !dirPattern || err != nil {
+	if !dirPattern || env.gocmd == "" {
 		return nil // without a go command, the engine says so
 	}
-	out, err := goOutput(ctx, gocmd, "env", "GOMOD", "GOWORK")
-	if err != nil {
-		return err
-	}
-	gomod, gowork, _ := strings.Cut(strings.TrimSpace(out), "\n")
+	gomod, gowork := env.vars["GOMOD"], env.vars["GOWORK"]
 	if gomod == os.DevNull && (gowork == "" || gowork == "off") {
 		return errors.New("go.mod file not found in current directory or any parent directory; see 'go help modules'")
 	}

@@ -1,0 +1,514 @@
+package main
+
+// The result cache's key, and the manifest that makes computing it cheap.
+//
+// The key is the hash of everything a run's outcome depends on: this
+// executable, the arguments, the go command's environment, the listing of
+// the packages (`go list -e -deps`) and the contents of every file the
+// listing names. Listing the packages costs the go command's walk of
+// them, 0.7 s on caddy's 1,025, more than the rest of a run that changed
+// nothing. So the cache keeps, per command line, directory and
+// environment (the head), a manifest: the listing's hash, every file it
+// names with its stat and hash, and every directory whose entries decide
+// it. (A pattern that matches directories which cannot be named before
+// listing, such as net/... or all, lists every time.)
+//
+// The next run with the same head recomputes the key from the manifest:
+// it stats each file and rehashes only those whose stat changed, and
+// lists the packages again only when the listing itself may have
+// changed:
+//   - a directory the listing depends on gained or lost an entry (a
+//     package's directory, or one a `...` pattern walks);
+//   - a go.mod or the go.work file changed;
+//   - a Go file's header changed: its build constraints, package clause
+//     or imports, everything before its first other declaration, which
+//     is all that go list reads of it.
+//
+// A stat is trusted only when it could not hide a change: when it was
+// taken long enough (racyWindow) after the file's last modification. A
+// file modified within the window of the manifest's stats is hashed again
+// on every run, as git does with its index.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"go/scanner"
+	"go/token"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// racyWindow is how long after its stats were taken a file's
+// modification may still not show in them: the file system's timestamp
+// granularity (coarse kernel clocks, FAT's 2 s) with margin.
+const racyWindow = 3 * time.Second
+
+// listFields are the fields of `go list -json` that the key hashes.
+const listFields = "ImportPath,Dir,DepOnly,ForTest,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,TestGoFiles,XTestGoFiles,IgnoredGoFiles,Module,Error,DepsErrors"
+
+// key returns the hash of the run's inputs, or false when they cannot be
+// known (no go command, an empty build cache, or the listing has errors:
+// the engine reports them).
+func (c *resultCache) key(ctx context.Context, env *goEnvironment, args, patterns []string, tests bool) (string, bool) {
+	exe := executable()
+	wd, err := os.Getwd()
+	if env.gocmd == "" || exe == "" || err != nil {
+		return "", false
+	}
+	gocmd, vars := env.gocmd, env.vars
+	if buildCacheEmpty(vars["GOCACHE"]) {
+		// Nothing built: a fresh machine or CI runner. Listing the
+		// packages would first fill the go command's index of them
+		// (seconds on std), which the analysis does anyway; this run
+		// is not keyed, and the next one is.
+		return "", false
+	}
+	// The head: what the manifest is kept for. The directory, because
+	// relative patterns are relative to it.
+	h := sha256.New()
+	io.WriteString(h, resultCacheVersion+"\n"+strconv.Quote(exe)+"\n"+strconv.Quote(wd)+"\n")
+	for _, a := range args {
+		io.WriteString(h, strconv.Quote(a)+"\n")
+	}
+	io.WriteString(h, env.key())
+	head := hex.EncodeToString(h.Sum(nil))
+
+	roots, walkable := walkRoots(patterns, vars["GOROOT"])
+	if !walkable {
+		// The directories the patterns match cannot be named before
+		// listing them: list every time, keep no manifest.
+		m, ok := newManifest(ctx, gocmd, patterns, tests, vars, exe, nil, nil)
+		if !ok {
+			return "", false
+		}
+		return m.key(head), true
+	}
+	old := c.readManifest(head)
+	if old != nil {
+		switch old.refresh() {
+		case unchanged:
+			return old.key(head), true
+		case contentsChanged:
+			c.writeManifest(head, old)
+			return old.key(head), true
+		}
+	}
+	m, ok := newManifest(ctx, gocmd, patterns, tests, vars, exe, roots, old)
+	if !ok {
+		return "", false
+	}
+	c.writeManifest(head, m)
+	return m.key(head), true
+}
+
+// walkRoots returns the directories whose subdirectories the patterns
+// match (./... walks ., std walks GOROOT/src), or false when a pattern
+// matches packages in directories that cannot be named before listing:
+// an import path pattern with "..." (net/..., example.com/...), cmd, all.
+func walkRoots(patterns []string, goroot string) ([]string, bool) {
+	var roots []string
+	for _, p := range patterns {
+		switch {
+		case p == "std":
+			roots = append(roots, filepath.Join(goroot, "src"))
+		case p == "all" || p == "cmd":
+			return nil, false
+		case !strings.Contains(p, "..."):
+			// A directory or an import path: its package's files
+			// and directory are in the listing.
+		case p == "..." || !(strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p)):
+			return nil, false
+		default:
+			prefix, _, _ := strings.Cut(p, "...")
+			// ./a/... walks ./a; ./a... matches ./ab too, so walks ./.
+			if !strings.HasSuffix(prefix, "/") {
+				prefix = filepath.Dir(prefix)
+			}
+			roots = append(roots, filepath.Clean(prefix)) // relative to the head's directory
+		}
+	}
+	return roots, true
+}
+
+// A manifest is what a key was computed from: the listing, and every
+// file and directory it depends on, with their stats.
+type manifest struct {
+	Version string
+	Taken   int64             // when the stats were taken (Unix nanoseconds)
+	Listing [sha256.Size]byte // the hash of the listing
+	Files   []manifestFile    // in key order
+	Dirs    []manifestDir
+}
+
+// A manifestFile is a file whose contents the key hashes.
+type manifestFile struct {
+	Name  string
+	Stat  fileStamp
+	Sum   [sha256.Size]byte
+	Kind  fileKind
+	Head  [sha256.Size]byte // for a Go file: the hash of its header
+	Heads bool              // Head is known (the header scanned)
+}
+
+// A manifestDir is a directory whose entries the listing depends on.
+type manifestDir struct {
+	Name  string
+	Stat  fileStamp
+	Names [sha256.Size]byte // the hash of the entries' names
+}
+
+// A fileKind says what a change of a file's contents does to the listing.
+type fileKind uint8
+
+const (
+	dataFile    fileKind = iota // nothing: C sources, headers, the executable
+	goFile                      // what its header decides
+	listingFile                 // everything: a go.mod, the go.work file
+)
+
+// refreshed is what refresh found.
+type refreshed int
+
+const (
+	unchanged       refreshed = iota // no file, no directory
+	contentsChanged                  // some files' contents, not the listing
+	listingChanged                   // the listing may differ: list again
+)
+
+// refresh brings the manifest up to date with the file system, and says
+// whether the listing must be made again. Files and directories whose
+// stat is unchanged and was taken outside the racy window are trusted;
+// the others are read again. The stats run in parallel: caddy's manifest
+// has 1,000 directories and 11,000 files.
+func (m *manifest) refresh() refreshed {
+	taken := time.Now()
+	result := max(
+		parallel(len(m.Dirs), func(i int) refreshed { return m.refreshDir(&m.Dirs[i]) }),
+		parallel(len(m.Files), func(i int) refreshed { return m.refreshFile(&m.Files[i]) }))
+	if result != listingChanged {
+		m.Taken = taken.UnixNano()
+	}
+	return result
+}
+
+// racy reports whether a stat taken by the manifest could hide a change
+// made after it: the file was changed within racyWindow of the stat.
+func (m *manifest) racy(s fileStamp) bool {
+	return s.Mtime >= m.Taken-int64(racyWindow) || s.Ctime >= m.Taken-int64(racyWindow)
+}
+
+// refreshDir updates a directory's stat, and says listingChanged if its
+// entries are not the ones the listing saw.
+func (m *manifest) refreshDir(d *manifestDir) refreshed {
+	fi, err := os.Stat(d.Name)
+	if err != nil {
+		return listingChanged
+	}
+	s := stampOf(fi)
+	if s == d.Stat && !m.racy(d.Stat) {
+		return unchanged
+	}
+	names, ok := dirNames(d.Name)
+	if !ok || names != d.Names {
+		return listingChanged
+	}
+	d.Stat = s
+	return contentsChanged
+}
+
+// refreshFile updates a file's stat and hash, and says listingChanged if
+// the change can change the listing (a go.mod, the go.work file, a Go
+// file's header), or the file is gone.
+func (m *manifest) refreshFile(f *manifestFile) refreshed {
+	fi, err := os.Stat(f.Name)
+	if err != nil {
+		return listingChanged
+	}
+	s := stampOf(fi)
+	if s == f.Stat && !m.racy(f.Stat) {
+		return unchanged
+	}
+	data, err := os.ReadFile(f.Name)
+	if err != nil {
+		return listingChanged
+	}
+	f.Stat = s
+	sum := sha256.Sum256(data)
+	if sum == f.Sum {
+		return contentsChanged // the stat, not the contents
+	}
+	f.Sum = sum
+	switch f.Kind {
+	case listingFile:
+		return listingChanged
+	case goFile:
+		head, ok := goHeader(f.Name, data)
+		same := ok && f.Heads && head == f.Head
+		f.Head, f.Heads = head, ok
+		if !same {
+			return listingChanged
+		}
+	}
+	return contentsChanged
+}
+
+// parallel calls f for 0 <= i < n in a few goroutines, each over its own
+// range of i, and returns the largest result.
+func parallel(n int, f func(i int) refreshed) refreshed {
+	workers := min(runtime.GOMAXPROCS(0), 4, n)
+	if workers <= 1 {
+		result := unchanged
+		for i := range n {
+			result = max(result, f(i))
+		}
+		return result
+	}
+	results := make([]refreshed, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * n / workers; i < (w+1)*n/workers; i++ {
+				results[w] = max(results[w], f(i))
+			}
+		})
+	}
+	wg.Wait()
+	return slices.Max(results)
+}
+
+// key returns the key of a run with this head and manifest: the hash of
+// the head, the listing and the contents of every file.
+func (m *manifest) key(head string) string {
+	h := sha256.New()
+	io.WriteString(h, head+"\n")
+	h.Write(m.Listing[:])
+	for _, f := range m.Files {
+		io.WriteString(h, strconv.Quote(f.Name)+" ")
+		h.Write(f.Sum[:])
+		io.WriteString(h, "\n")
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// listedPackage is what newManifest reads of a package in the listing.
+type listedPackage struct {
+	Dir                                 string
+	GoFiles, CgoFiles, CFiles, CXXFiles []string
+	HFiles, TestGoFiles, XTestGoFiles   []string
+	IgnoredGoFiles                      []string
+	Module                              *struct{ GoMod string }
+	Error                               *struct{ Err string }
+	DepsErrors                          []*struct{ Err string }
+}
+
+// newManifest lists the packages and makes the manifest of the key: the
+// executable, every file the listing names (test files, cgo's C files,
+// GOROOT's and the module cache's too: a GOROOT can be edited in place,
+// and go build would see it), each module's go.mod, the go.work file; the
+// directory of every package and every directory under roots. Files whose
+// stat has not changed since old are not read again. It returns false if
+// the listing has errors or a file cannot be read.
+func newManifest(ctx context.Context, gocmd string, patterns []string, tests bool, vars map[string]string, exe string, roots []string, old *manifest) (*manifest, bool) {
+	taken := time.Now()
+	list := []string{"list", "-e", "-deps", "-json=" + listFields}
+	if tests {
+		list = append(list, "-test")
+	}
+	listing, err := goOutput(ctx, gocmd, append(list, patterns...)...)
+	if err != nil {
+		return nil, false
+	}
+	m := &manifest{Version: resultCacheVersion, Taken: taken.UnixNano(), Listing: sha256.Sum256([]byte(listing))}
+	known := map[string]*manifestFile{}
+	if old != nil {
+		for i := range old.Files {
+			known[old.Files[i].Name] = &old.Files[i]
+		}
+	}
+	seen := map[string]bool{}
+	add := func(name string, kind fileKind) bool {
+		if seen[name] {
+			return true
+		}
+		seen[name] = true
+		f, ok := stampFile(name, kind, known[name], old)
+		m.Files = append(m.Files, f)
+		return ok
+	}
+	dirs := map[string]bool{}
+	if !add(exe, dataFile) {
+		return nil, false
+	}
+	dec := json.NewDecoder(strings.NewReader(listing))
+	for {
+		var p listedPackage
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil || p.Error != nil || len(p.DepsErrors) > 0 {
+			return nil, false
+		}
+		dirs[p.Dir] = true
+		for _, files := range [][]string{p.GoFiles, p.CgoFiles, p.TestGoFiles, p.XTestGoFiles, p.IgnoredGoFiles} {
+			for _, f := range files {
+				if !add(filepath.Join(p.Dir, f), goFile) {
+					return nil, false
+				}
+			}
+		}
+		for _, files := range [][]string{p.CFiles, p.CXXFiles, p.HFiles} {
+			for _, f := range files {
+				if !add(filepath.Join(p.Dir, f), dataFile) {
+					return nil, false
+				}
+			}
+		}
+		if p.Module != nil && p.Module.GoMod != "" && !add(p.Module.GoMod, listingFile) {
+			return nil, false
+		}
+	}
+	if work := vars["GOWORK"]; work != "" && work != "off" && !add(work, listingFile) {
+		return nil, false
+	}
+	for _, root := range roots {
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				return nil
+			}
+			if name := d.Name(); path != root && (name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir // the go command does not match packages there
+			}
+			dirs[path] = true
+			return nil
+		})
+	}
+	for _, name := range slices.Sorted(maps.Keys(dirs)) {
+		fi, err := os.Stat(name)
+		if err != nil {
+			return nil, false
+		}
+		names, ok := dirNames(name)
+		if !ok {
+			return nil, false
+		}
+		m.Dirs = append(m.Dirs, manifestDir{Name: name, Stat: stampOf(fi), Names: names})
+	}
+	return m, true
+}
+
+// stampFile returns the manifest entry of a file: prev's hash if its stat
+// has not changed since prev's manifest took it (and was trustworthy),
+// else the file's hash and header now.
+func stampFile(name string, kind fileKind, prev *manifestFile, old *manifest) (manifestFile, bool) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return manifestFile{}, false
+	}
+	f := manifestFile{Name: name, Stat: stampOf(fi), Kind: kind}
+	if prev != nil && prev.Stat == f.Stat && prev.Kind == kind && !old.racy(f.Stat) {
+		f.Sum, f.Head, f.Heads = prev.Sum, prev.Head, prev.Heads
+		return f, true
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return manifestFile{}, false
+	}
+	f.Sum = sha256.Sum256(data)
+	if kind == goFile {
+		f.Head, f.Heads = goHeader(name, data)
+	}
+	return f, true
+}
+
+// goHeader returns the hash of a Go file's header: everything before its
+// first declaration other than an import (build constraints, the package
+// clause, imports, cgo's preamble), which is all that go list reads of a
+// file. False if the file cannot be scanned.
+func goHeader(name string, src []byte) ([sha256.Size]byte, bool) {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile(name, -1, len(src))
+	failed := false
+	s.Init(file, src, func(token.Position, string) { failed = true }, 0)
+	end, depth := len(src), 0
+scan:
+	for {
+		pos, tok, _ := s.Scan()
+		switch tok {
+		case token.EOF:
+			break scan
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			depth--
+		case token.FUNC, token.TYPE, token.VAR, token.CONST:
+			if depth == 0 {
+				end = file.Offset(pos)
+				break scan
+			}
+		}
+	}
+	return sha256.Sum256(src[:end]), !failed
+}
+
+// dirNames returns the hash of the names of a directory's entries.
+func dirNames(dir string) ([sha256.Size]byte, bool) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return [sha256.Size]byte{}, false
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return [sha256.Size]byte{}, false
+	}
+	slices.Sort(names)
+	return sha256.Sum256([]byte(strings.Join(names, "\x00"))), true
+}
+
+// readManifest returns the manifest stored for head, or nil.
+func (c *resultCache) readManifest(head string) *manifest {
+	data, err := os.ReadFile(filepath.Join(c.manifests(), head))
+	if err != nil {
+		return nil
+	}
+	var m manifest
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&m) != nil || m.Version != resultCacheVersion {
+		return nil
+	}
+	return &m
+}
+
+// writeManifest stores m for head (failures are ignored: the cache only
+// saves time).
+func (c *resultCache) writeManifest(head string, m *manifest) {
+	var buf bytes.Buffer
+	if gob.NewEncoder(&buf).Encode(m) != nil {
+		return
+	}
+	writeEntry(c.manifests(), head, buf.Bytes())
+}
+
+// A fileStamp is what a file's stat says about its contents (stampOf):
+// when any of it differs, the contents may have changed. Ctime and Ino
+// are 0 where the system does not say.
+type fileStamp struct {
+	Size, Mtime, Ctime int64
+	Ino                uint64
+	Mode               uint32
+}
