@@ -100,7 +100,12 @@ func TestResultCache(t *testing.T) {
 			t.Errorf("%v: %d cache entries, want %d (one per command line)", args, n, i+1)
 		}
 	}
-	if r := td("-fix", "-diff", "."); r.code != 3 || entries() != 4 {
+	// With the test packages, whose listing names the test binary's
+	// generated main in the build cache.
+	if analyzed, replayed := td("-test", "."), td("-test", "."); replayed != analyzed || entries() != 5 {
+		t.Errorf("-test: want a stored outcome (%d entries, want 5) and its replay:\n--- analyzed: %v\n--- replayed: %v", entries(), analyzed, replayed)
+	}
+	if r := td("-fix", "-diff", "."); r.code != 3 || entries() != 5 {
 		t.Errorf("-fix -diff: want exit 3 and no new cache entry (%d entries): %v", entries(), r)
 	}
 
@@ -121,8 +126,8 @@ func TestResultCache(t *testing.T) {
 	if r := td("."); !strings.Contains(r.stderr, "REPLAYED") {
 		t.Errorf("dep restored: want the stored (tampered) outcome again: %v", r)
 	}
-	if n := entries(); n != 5 {
-		t.Errorf("%d cache entries, want 5", n)
+	if n := entries(); n != 6 {
+		t.Errorf("%d cache entries, want 6", n)
 	}
 	// A new import lists the packages again: the edit of dep2, which
 	// the first listing did not have, analyzes again.
@@ -135,14 +140,14 @@ func TestResultCache(t *testing.T) {
 	if r := td("."); r.code != 0 || r.stderr != "" {
 		t.Errorf("after dep2 stopped writing: want no finding, exit 0: %v", r)
 	}
-	if n := entries(); n != 7 {
-		t.Errorf("%d cache entries, want 7", n)
+	if n := entries(); n != 8 {
+		t.Errorf("%d cache entries, want 8", n)
 	}
 	// With nothing built (an empty build cache), a new command line
 	// analyzes and stores nothing.
 	writeFile(t, filepath.Join(dir, "find.go"), cacheFindSrc)
 	writeFile(t, filepath.Join(dir, "dep", "dep.go"), cacheDepSrc)
-	if r := run(t, dir, goEnv("TEARDOWN_CACHE="+cache, "GOCACHE="+t.TempDir()), binPath, "-lingerzero=false", "."); r.code != 3 || entries() != 7 {
+	if r := run(t, dir, goEnv("TEARDOWN_CACHE="+cache, "GOCACHE="+t.TempDir()), binPath, "-lingerzero=false", "."); r.code != 3 || entries() != 8 {
 		t.Errorf("empty GOCACHE: want the finding (exit 3) and no new entry (%d entries): %v", entries(), r)
 	}
 }

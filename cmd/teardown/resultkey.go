@@ -363,14 +363,14 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 		dirs[p.Dir] = true
 		for _, files := range [][]string{p.GoFiles, p.CgoFiles, p.TestGoFiles, p.XTestGoFiles, p.IgnoredGoFiles} {
 			for _, f := range files {
-				if !add(filepath.Join(p.Dir, f), goFile) {
+				if !add(inDir(p.Dir, f), goFile) {
 					return nil, false
 				}
 			}
 		}
 		for _, files := range [][]string{p.CFiles, p.CXXFiles, p.HFiles} {
 			for _, f := range files {
-				if !add(filepath.Join(p.Dir, f), dataFile) {
+				if !add(inDir(p.Dir, f), dataFile) {
 					return nil, false
 				}
 			}
@@ -409,6 +409,16 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 		m.Dirs = append(m.Dirs, manifestDir{Name: name, Stat: stampOf(fi), Names: names})
 	}
 	return m, true
+}
+
+// inDir returns the name of a listed file of the package in dir: the
+// listing names most files relative to it, a test binary's generated
+// main by its absolute name in the build cache.
+func inDir(dir, file string) string {
+	if filepath.IsAbs(file) {
+		return file
+	}
+	return filepath.Join(dir, file)
 }
 
 // stampFile returns the manifest entry of a file: prev's hash if its stat
