@@ -175,3 +175,42 @@ func writeFile(t *testing.T, name, data string) {
 		t.Fatal(err)
 	}
 }
+
+// TestResultCacheVetted: a run through go vet marks its command line's
+// manifest, so that the next run goes straight to go vet (no probe of the
+// build cache); an edit then still analyzes.
+func TestResultCacheVetted(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, "cache.example", map[string]string{"find.go": cacheFindSrc, "dep/dep.go": cacheDepSrc})
+	cache := t.TempDir()
+	env := vetEnv(t, "TEARDOWN_CACHE="+cache)
+	manifests := func() []*manifest {
+		t.Helper()
+		es, err := os.ReadDir(filepath.Join(cache, "manifests"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ms []*manifest
+		for _, e := range es {
+			m := (&resultCache{dir: cache}).readManifest(e.Name())
+			if m == nil {
+				t.Fatalf("manifest %s does not decode", e.Name())
+			}
+			ms = append(ms, m)
+		}
+		return ms
+	}
+	if r := run(t, dir, env, binPath, "."); r.code != 3 || !strings.Contains(r.stderr, "find.go:12:9: conn is closed after a write") {
+		t.Fatalf("want the writeclose finding, exit 3: %v", r)
+	}
+	if ms := manifests(); len(ms) != 1 || !ms[0].Vetted {
+		t.Fatalf("after a run through go vet: want one manifest, vetted: %d manifests", len(ms))
+	}
+	writeFile(t, filepath.Join(dir, "dep", "dep.go"), cacheDepQuiet)
+	if r := run(t, dir, env, binPath, "."); r.code != 0 || r.stderr != "" {
+		t.Errorf("after dep stopped writing: want no finding, exit 0: %v", r)
+	}
+	if ms := manifests(); len(ms) != 1 || !ms[0].Vetted {
+		t.Errorf("after the edit: want the manifest still vetted")
+	}
+}

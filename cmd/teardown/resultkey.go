@@ -59,14 +59,22 @@ const racyWindow = 3 * time.Second
 // listFields are the fields of `go list -json` that the key hashes.
 const listFields = "ImportPath,Dir,DepOnly,ForTest,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,TestGoFiles,XTestGoFiles,IgnoredGoFiles,Module,Error,DepsErrors"
 
-// key returns the hash of the run's inputs, or false when they cannot be
+// A runKey is the key of a run's outcome, and what the cache knows of
+// earlier runs with the same command line, directory and environment.
+type runKey struct {
+	sum    string // the hash of the inputs
+	head   string // the manifest's name; "" when the run keeps none
+	vetted bool   // an earlier run went through go vet (manifest.Vetted)
+}
+
+// key returns the key of the run's inputs, or false when they cannot be
 // known (no go command, an empty build cache, or the listing has errors:
 // the engine reports them).
-func (c *resultCache) key(ctx context.Context, env *goEnvironment, args, patterns []string, tests bool) (string, bool) {
+func (c *resultCache) key(ctx context.Context, env *goEnvironment, args, patterns []string, tests bool) (runKey, bool) {
 	exe := executable()
 	wd, err := os.Getwd()
 	if env.gocmd == "" || exe == "" || err != nil {
-		return "", false
+		return runKey{}, false
 	}
 	gocmd, vars := env.gocmd, env.vars
 	if buildCacheEmpty(vars["GOCACHE"]) {
@@ -74,7 +82,7 @@ func (c *resultCache) key(ctx context.Context, env *goEnvironment, args, pattern
 		// packages would first fill the go command's index of them
 		// (seconds on std), which the analysis does anyway; this run
 		// is not keyed, and the next one is.
-		return "", false
+		return runKey{}, false
 	}
 	// The head: what the manifest is kept for. The directory, because
 	// relative patterns are relative to it.
@@ -92,26 +100,37 @@ func (c *resultCache) key(ctx context.Context, env *goEnvironment, args, pattern
 		// listing them: list every time, keep no manifest.
 		m, ok := newManifest(ctx, gocmd, patterns, tests, vars, exe, nil, nil)
 		if !ok {
-			return "", false
+			return runKey{}, false
 		}
-		return m.key(head), true
+		return runKey{sum: m.key(head)}, true
 	}
 	old := c.readManifest(head)
 	if old != nil {
 		switch old.refresh() {
 		case unchanged:
-			return old.key(head), true
+			return runKey{old.key(head), head, old.Vetted}, true
 		case contentsChanged:
 			c.writeManifest(head, old)
-			return old.key(head), true
+			return runKey{old.key(head), head, old.Vetted}, true
 		}
 	}
 	m, ok := newManifest(ctx, gocmd, patterns, tests, vars, exe, roots, old)
 	if !ok {
-		return "", false
+		return runKey{}, false
 	}
 	c.writeManifest(head, m)
-	return m.key(head), true
+	return runKey{m.key(head), head, m.Vetted}, true
+}
+
+// noteVetted records in k's manifest that a run went through go vet.
+func (c *resultCache) noteVetted(k runKey) {
+	if k.head == "" || k.vetted {
+		return
+	}
+	if m := c.readManifest(k.head); m != nil {
+		m.Vetted = true
+		c.writeManifest(k.head, m)
+	}
 }
 
 // walkRoots returns the directories whose subdirectories the patterns
@@ -151,6 +170,11 @@ type manifest struct {
 	Listing [sha256.Size]byte // the hash of the listing
 	Files   []manifestFile    // in key order
 	Dirs    []manifestDir
+
+	// Vetted: a run with this head went through go vet, so the build
+	// cache has the standard library for its configuration, and the
+	// next run need not ask (autoEngine).
+	Vetted bool
 }
 
 // A manifestFile is a file whose contents the key hashes.
@@ -331,7 +355,8 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 	if err != nil {
 		return nil, false
 	}
-	m := &manifest{Version: resultCacheVersion, Taken: taken.UnixNano(), Listing: sha256.Sum256([]byte(listing))}
+	m := &manifest{Version: resultCacheVersion, Taken: taken.UnixNano(), Listing: sha256.Sum256([]byte(listing)),
+		Vetted: old != nil && old.Vetted}
 	known := map[string]*manifestFile{}
 	if old != nil {
 		for i := range old.Files {

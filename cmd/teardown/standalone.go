@@ -252,16 +252,16 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "teardown: %v\n", err)
 		return 1
 	}
-	cache, key := openResultCache(), ""
+	cache, key := openResultCache(), runKey{}
 	if cache != nil && cacheable(o) {
 		key, _ = cache.key(ctx, env, args, o.patterns, o.tests)
 	}
-	if key != "" {
-		if out, ok := cache.get(key); ok {
+	if key.sum != "" {
+		if out, ok := cache.get(key.sum); ok {
 			return report(o, out, ps, stdout, stderr)
 		}
 	}
-	eng, err := chooseEngine(o, env)
+	eng, err := chooseEngine(o, env, key.vetted)
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown: %v\n", err)
 		return 1
@@ -326,8 +326,11 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	if key != "" && len(out.errors) == 0 && ctx.Err() == nil {
-		cache.put(key, out)
+	if key.sum != "" && len(out.errors) == 0 && ctx.Err() == nil {
+		cache.put(key.sum, out)
+		if eng.name() == "vet" {
+			cache.noteVetted(key)
+		}
 	}
 	return report(o, out, ps, stdout, stderr)
 }
@@ -435,10 +438,12 @@ func writeOutput(stdout io.Writer, name string, write func(io.Writer) error) err
 // cache has the defect of go1.26.0-1.26.8 and go1.27.0-1.27.1 (then load;
 // an error for -engine=vet). For -engine=auto, an empty build cache
 // gives the load engine (go vet would compile everything first, and load
-// is many times faster); otherwise the vet engine is the autoEngine,
+// is many times faster); a command line that went through go vet before
+// (vetted, from the result cache's manifest) gives the vet engine, since
+// the build cache served it then; otherwise the vet engine is the autoEngine,
 // which switches to load if the build cache turns out to lack the
 // standard library for this configuration.
-func chooseEngine(o *options, env *goEnvironment) (engine, error) {
+func chooseEngine(o *options, env *goEnvironment, vetted bool) (engine, error) {
 	if o.engine == "load" || o.engine == "auto" && o.loadOnly() != "" {
 		return &loadEngine{}, nil
 	}
@@ -464,8 +469,11 @@ func chooseEngine(o *options, env *goEnvironment) (engine, error) {
 	}
 	vet := &vetEngine{gocmd: gocmd, exe: exe}
 	if o.engine == "auto" {
-		if buildCacheEmpty(gocache) {
+		switch {
+		case buildCacheEmpty(gocache):
 			return &loadEngine{}, nil // nothing built: go vet would compile everything first
+		case vetted:
+			return vet, nil // a run with this command line went through go vet: it had what go vet needs
 		}
 		return &autoEngine{vet: vet, load: &loadEngine{}}, nil
 	}
