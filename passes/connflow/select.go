@@ -167,8 +167,11 @@ func (s *selector) byLingerCalls() {
 	calls := map[*ast.FuncDecl][]*ast.FuncDecl{} // callee -> callers
 	for id, obj := range s.pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
 		caller := s.declAt(id.Pos())
-		if !ok || caller == nil || !s.tests && inTestFile(s.pass.Fset, id.Pos(), s.testFiles) {
+		if caller == nil || !s.tests && inTestFile(s.pass.Fset, id.Pos(), s.testFiles) {
 			continue
 		}
 		if fn.Pkg() != s.pass.Pkg {
