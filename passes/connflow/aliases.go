@@ -55,31 +55,29 @@ func aliasedParams(funcs []*ssa.Function, only func() map[types.Object]bool) map
 // their callers are seen. A method that an interface of the package
 // names may be called through it, and does not qualify.
 func calledOnly(pass *analysis.Pass, decls map[*ast.FuncDecl]bool) map[types.Object]bool {
+	// The identifiers that name the callee of a call in a built function:
+	// a use of one of the package's functions by any other identifier
+	// disqualifies it. Only the built functions are walked.
 	callee := map[*ast.Ident]bool{}
-	inBuilt := map[*ast.Ident]bool{}
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			fd, isFunc := d.(*ast.FuncDecl)
-			built := isFunc && decls[fd]
-			ast.Inspect(d, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.CallExpr:
-					switch fun := ast.Unparen(n.Fun).(type) {
-					case *ast.Ident:
-						callee[fun] = true
-					case *ast.SelectorExpr:
-						callee[fun.Sel] = true
-					}
-				case *ast.Ident:
-					inBuilt[n] = built
-				}
-				return true
-			})
+	for fd, built := range decls {
+		if !built {
+			continue
 		}
+		ast.Inspect(fd, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				switch fun := ast.Unparen(call.Fun).(type) {
+				case *ast.Ident:
+					callee[fun] = true
+				case *ast.SelectorExpr:
+					callee[fun.Sel] = true
+				}
+			}
+			return true
+		})
 	}
 	bad := map[types.Object]bool{}
 	for id, obj := range pass.TypesInfo.Uses {
-		if fn, ok := obj.(*types.Func); ok && fn.Pkg() == pass.Pkg && (!callee[id] || !inBuilt[id]) {
+		if fn, ok := obj.(*types.Func); ok && fn.Pkg() == pass.Pkg && !callee[id] {
 			bad[obj] = true
 		}
 	}

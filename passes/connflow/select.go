@@ -167,8 +167,11 @@ func (s *selector) byLingerCalls() {
 	calls := map[*ast.FuncDecl][]*ast.FuncDecl{} // callee -> callers
 	for id, obj := range s.pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
 		caller := s.declAt(id.Pos())
-		if !ok || caller == nil || !s.tests && inTestFile(s.pass.Fset, id.Pos(), s.testFiles) {
+		if caller == nil || !s.tests && inTestFile(s.pass.Fset, id.Pos(), s.testFiles) {
 			continue
 		}
 		if fn.Pkg() != s.pass.Pkg {
@@ -236,38 +239,37 @@ func (s *selector) declAt(p token.Pos) *ast.FuncDecl {
 }
 
 // references records what the code to build refers to: the package's
-// functions (to declare) and the imported packages (to create).
+// functions (to declare) and the imported packages (to create). Only the
+// selected functions and the kept initializers are walked.
 func (s *selector) references() {
-	var initSpans [][2]token.Pos
-	for _, init := range s.pass.TypesInfo.InitOrder {
-		if s.sel.initKeep(init.Rhs) {
-			initSpans = append(initSpans, [2]token.Pos{init.Rhs.Pos(), init.Rhs.End()})
-		}
-	}
-	kept := func(p token.Pos) bool {
-		if d := s.declAt(p); d != nil {
-			return s.sel.decls[d]
-		}
-		for _, sp := range initSpans {
-			if sp[0] <= p && p < sp[1] {
-				return true
-			}
-		}
-		return false
-	}
 	s.sel.declare = map[types.Object]bool{}
 	s.sel.imports = map[*types.Package]bool{}
-	for id, obj := range s.pass.TypesInfo.Uses {
-		pkg := obj.Pkg()
-		if pkg == nil || !kept(id.Pos()) {
-			continue
+	refer := func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
 		}
-		if pkg == s.pass.Pkg {
+		obj := s.pass.TypesInfo.Uses[id]
+		if obj == nil || obj.Pkg() == nil {
+			return true
+		}
+		if pkg := obj.Pkg(); pkg == s.pass.Pkg {
 			if fn, ok := obj.(*types.Func); ok {
 				s.sel.declare[fn.Origin()] = true
 			}
 		} else if obj.Parent() == pkg.Scope() {
 			s.sel.imports[pkg] = true
+		}
+		return true
+	}
+	for d, built := range s.sel.decls {
+		if built {
+			ast.Inspect(d, refer)
+		}
+	}
+	for _, init := range s.pass.TypesInfo.InitOrder {
+		if s.sel.initKeep(init.Rhs) {
+			ast.Inspect(init.Rhs, refer)
 		}
 	}
 }
