@@ -2,6 +2,7 @@ package connflow_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,4 +58,33 @@ func TestBudget(t *testing.T) {
 // has one, reported by writeclose).
 func TestOverflow(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), connflow.Analyzer, "overflow")
+}
+
+// TestBounded checks how a summary stays within its budget: paths beyond
+// it lose their outcome markers first (a path of unknown outcome takes
+// both edges of its caller's error test), and only then become one path
+// that hands the value on.
+func TestBounded(t *testing.T) {
+	var marked, unmarked []string
+	for i := 1; i <= 9; i++ {
+		p := strings.Repeat("w", i%2+1) + strings.Repeat("r", i/2)
+		marked = append(marked, "+"+p, "-"+p)
+		unmarked = append(unmarked, p)
+	}
+	slices.Sort(marked)
+	slices.Sort(unmarked)
+	unmarked = slices.Compact(unmarked)
+	if got := connflow.Bounded(marked[:16]); !slices.Equal(got, marked[:16]) {
+		t.Errorf("16 paths: got %q, want them kept", got)
+	}
+	if got := connflow.Bounded(marked); !slices.Equal(got, unmarked) {
+		t.Errorf("%d marked paths: got %q, want %q", len(marked), got, unmarked)
+	}
+	var many []string
+	for i := range 17 {
+		many = append(many, strings.Repeat("w", i+1))
+	}
+	if got := connflow.Bounded(many); !slices.Equal(got, []string{"o"}) {
+		t.Errorf("17 unmarked paths: got %q, want [o]", got)
+	}
 }

@@ -25,3 +25,6 @@ func SetMaxShare(n int) func() {
 	defaultConfig.MaxShare = n
 	return func() { defaultConfig.MaxShare = old }
 }
+
+// Bounded is bounded, for TestBounded.
+var Bounded = bounded

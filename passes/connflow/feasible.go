@@ -144,7 +144,15 @@ func (b *funcBuilder) errReturns(call *ssa.Call) []*ssa.Return {
 		if !ok || len(ret.Results) == 0 {
 			continue
 		}
-		if errCall(ret.Results[len(ret.Results)-1]) == ssa.Value(call) {
+		v := ret.Results[len(ret.Results)-1]
+		if l, ok := v.(*ssa.UnOp); ok {
+			// The result kept in a cell across the defers: what the
+			// block last stored there.
+			if s := lastStore(l, blk); s != nil {
+				v = s.Val
+			}
+		}
+		if errCall(v) == ssa.Value(call) {
 			out = append(out, ret)
 		}
 	}
@@ -215,7 +223,36 @@ func (b *funcBuilder) edgePhiConds(e edge) []cond {
 			}
 		}
 	}
-	return out
+	return append(out, edgeReturnConds(e, pred)...)
+}
+
+// edgeReturnConds returns what a path entering e's destination through e
+// knows of the Return there, when that Return's error result is a phi of
+// the block whose outcome is unknown as a whole but known for the value it
+// takes on e: `if n < len(p) && err == nil { err = io.ErrShortWrite };
+// return err` returns a non-nil error on the edge where err == nil was
+// false, and a phi of nil and a new error returns nil on the nil's edge.
+func edgeReturnConds(e edge, pred int) []cond {
+	if pred < 0 {
+		return nil
+	}
+	ret, ok := e.to.Instrs[len(e.to.Instrs)-1].(*ssa.Return)
+	if !ok || len(ret.Results) == 0 || errOutcome(ret) != anyErr {
+		return nil
+	}
+	phi, ok := ret.Results[len(ret.Results)-1].(*ssa.Phi)
+	if !ok || phi.Block() != e.to {
+		return nil
+	}
+	v := phi.Edges[pred]
+	o := nilTest(v, e.from, e.to)
+	if o == anyErr {
+		o = valueOutcome(v, e.from, 1)
+	}
+	if o == anyErr {
+		return nil
+	}
+	return []cond{{ret, o == nonNilErr}}
 }
 
 // errOutcome returns what the Return ret says of the function's error
@@ -273,24 +310,37 @@ func valueOutcome(v ssa.Value, blk *ssa.BasicBlock, depth int) outcome {
 func guarded(v ssa.Value, blk *ssa.BasicBlock) outcome {
 	for i := 0; i < 8 && len(blk.Preds) == 1; i++ {
 		pred := blk.Preds[0]
-		if ifi, ok := pred.Instrs[len(pred.Instrs)-1].(*ssa.If); ok {
-			if bin, ok := ifi.Cond.(*ssa.BinOp); ok && (bin.Op == token.NEQ || bin.Op == token.EQL) {
-				x, y := bin.X, bin.Y
-				if isNilConst(x) {
-					x, y = y, x
-				}
-				if isNilConst(y) && sameError(x, v, pred) {
-					nonNil := (bin.Op == token.NEQ) == (pred.Succs[0] == blk)
-					if nonNil {
-						return nonNilErr
-					}
-					return nilErr
-				}
-			}
+		if o := nilTest(v, pred, blk); o != anyErr {
+			return o
 		}
 		blk = pred
 	}
 	return anyErr
+}
+
+// nilTest returns what the edge from the block pred to its successor blk
+// says of v: pred ends in `if v != nil` (or `== nil`), and the edge is
+// the one on which v is non-nil (or nil).
+func nilTest(v ssa.Value, pred, blk *ssa.BasicBlock) outcome {
+	ifi, ok := pred.Instrs[len(pred.Instrs)-1].(*ssa.If)
+	if !ok {
+		return anyErr
+	}
+	bin, ok := ifi.Cond.(*ssa.BinOp)
+	if !ok || bin.Op != token.NEQ && bin.Op != token.EQL {
+		return anyErr
+	}
+	x, y := bin.X, bin.Y
+	if isNilConst(x) {
+		x, y = y, x
+	}
+	if !isNilConst(y) || !sameError(x, v, pred) || pred.Succs[0] == pred.Succs[1] {
+		return anyErr
+	}
+	if (bin.Op == token.NEQ) == (pred.Succs[0] == blk) {
+		return nonNilErr
+	}
+	return nilErr
 }
 
 // sameError reports whether the tested value x is the returned value v: the

@@ -52,6 +52,27 @@ type ParamEffect struct {
 // beyond it the parameter is summarized as handed on.
 const maxSummary = 16
 
+// bounded returns the sorted, distinct paths, kept within maxSummary: if
+// there are more, without their outcome markers (a path whose outcome is
+// unknown takes both edges of the caller's error test, which is what the
+// function can do as far as the caller knows), and if still more, one
+// path that hands the value on.
+func bounded(paths []string) []string {
+	if len(paths) <= maxSummary {
+		return paths
+	}
+	var out []string
+	for _, p := range paths {
+		out = append(out, strings.TrimLeft(p, "-+"))
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > maxSummary {
+		return []string{string(Escape)}
+	}
+	return out
+}
+
 // AFact marks Summary as a fact.
 func (*Summary) AFact() {}
 
@@ -183,10 +204,7 @@ func (f *Func) summarize() *Summary {
 	f.untouchedParams(paths)
 	s := &Summary{}
 	for key, set := range paths {
-		pe := ParamEffect{Index: key[1], Paths: slices.Sorted(maps.Keys(set))}
-		if len(pe.Paths) > maxSummary {
-			pe.Paths = []string{string(Escape)}
-		}
+		pe := ParamEffect{Index: key[1], Paths: bounded(slices.Sorted(maps.Keys(set)))}
 		if key[0] == 0 {
 			s.Params = append(s.Params, pe)
 		} else {
@@ -217,10 +235,7 @@ func (f *Func) fieldEffects() []FieldEffect {
 				paths = []string{string(Escape)}
 			}
 			slices.Sort(paths)
-			paths = slices.Compact(paths)
-			if len(paths) > maxSummary {
-				paths = []string{string(Escape)}
-			}
+			paths = bounded(slices.Compact(paths))
 			out = append(out, FieldEffect{Param: paramIndex(p), Path: k.path, Paths: paths})
 		}
 	}

@@ -178,3 +178,12 @@ func TestIORole(t *testing.T) {
 func TestFreshObjects(t *testing.T) {
 	linttest.Run(t, writeclose.Analyzer, "freshobjects", "freshuse")
 }
+
+// TestEchoLoop: an echo loop over a frame writer that returns its write's
+// error or io.ErrShortWrite through one variable stays within the path
+// budget, because the writer's failed path is known to return a non-nil
+// error (its caller stops there); the Close after a half-close without a
+// drain is reported, the one after a drain is not.
+func TestEchoLoop(t *testing.T) {
+	linttest.Run(t, writeclose.Analyzer, "echoloop")
+}

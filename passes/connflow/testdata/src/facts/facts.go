@@ -230,3 +230,41 @@ func Other(c net.Conn, other *Peeked) net.Conn { // want Other:`effects\(0:\|o\)
 	}
 	return c
 }
+
+// WriteShort returns its write's error, or io.ErrShortWrite, through one
+// variable: the path on which err == nil was false returns a non-nil
+// error ('+'); the others may return either.
+func WriteShort(w io.Writer, b []byte) error { // want WriteShort:`effects\(0:\+wx\|w\)`
+	n, err := w.Write(b)
+	if n < len(b) && err == nil {
+		err = io.ErrShortWrite
+	}
+	return err
+}
+
+// WriteHeaderBody stops at a failed header: no path writes the body after
+// a failure.
+func WriteHeaderBody(w io.Writer, hdr, body []byte) error { // want WriteHeaderBody:`effects\(0:\+wx\|w\)`
+	if err := WriteShort(w, hdr); err != nil {
+		return err
+	}
+	return WriteShort(w, body)
+}
+
+// WriteLocked returns its helper's error through the result cell that its
+// defer keeps: the outcome goes with it.
+func WriteLocked(mu *sync.Mutex, w io.Writer, b []byte) error { // want WriteLocked:`effects\(1:\+wx\|w\)`
+	mu.Lock()
+	defer mu.Unlock()
+	return WriteShort(w, b)
+}
+
+// WriteOrErr returns a phi of nil and a new error: each edge into it says
+// which.
+func WriteOrErr(c net.Conn, b []byte) error { // want WriteOrErr:`effects\(0:\+wx\|-w\)`
+	var err error
+	if _, werr := c.Write(b); werr != nil {
+		err = errors.New("write failed")
+	}
+	return err
+}
