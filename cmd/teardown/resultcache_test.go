@@ -39,6 +39,17 @@ import "net"
 // Send writes nothing.
 func Send(c net.Conn) {}
 `
+	// A package added under a directory that had none.
+	cacheToolSrc = `package x
+
+import "net"
+
+// Bye says goodbye and hangs up.
+func Bye(c *net.TCPConn) error {
+	c.Write([]byte("bye\n"))
+	return c.Close()
+}
+`
 	// find.go importing dep2 as well: a package the first listing did
 	// not have.
 	cacheFindDep2Src = `package find
@@ -143,11 +154,26 @@ func TestResultCache(t *testing.T) {
 	if n := entries(); n != 8 {
 		t.Errorf("%d cache entries, want 8", n)
 	}
+	// An import path pattern walks its module: a new package in a
+	// directory that holds none (tools/) is seen.
+	if err := os.MkdirAll(filepath.Join(dir, "tools", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if r := td("cache.example/..."); r.code != 0 || r.stderr != "" {
+		t.Errorf("cache.example/...: want no finding, exit 0: %v", r)
+	}
+	writeFile(t, filepath.Join(dir, "tools", "x", "x.go"), cacheToolSrc)
+	if r := td("cache.example/..."); r.code != 3 || !strings.Contains(r.stderr, "x.go:8:9: conn is closed after a write (line 7)") {
+		t.Errorf("a new package under tools/: want its finding, exit 3: %v", r)
+	}
+	if n := entries(); n != 10 {
+		t.Errorf("%d cache entries, want 10", n)
+	}
 	// With nothing built (an empty build cache), a new command line
 	// analyzes and stores nothing.
 	writeFile(t, filepath.Join(dir, "find.go"), cacheFindSrc)
 	writeFile(t, filepath.Join(dir, "dep", "dep.go"), cacheDepSrc)
-	if r := run(t, dir, goEnv("TEARDOWN_CACHE="+cache, "GOCACHE="+t.TempDir()), binPath, "-lingerzero=false", "."); r.code != 3 || entries() != 8 {
+	if r := run(t, dir, goEnv("TEARDOWN_CACHE="+cache, "GOCACHE="+t.TempDir()), binPath, "-lingerzero=false", "."); r.code != 3 || entries() != 10 {
 		t.Errorf("empty GOCACHE: want the finding (exit 3) and no new entry (%d entries): %v", entries(), r)
 	}
 }

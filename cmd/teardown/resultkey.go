@@ -57,7 +57,7 @@ import (
 const racyWindow = 3 * time.Second
 
 // listFields are the fields of `go list -json` that the key hashes.
-const listFields = "ImportPath,Dir,DepOnly,ForTest,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,TestGoFiles,XTestGoFiles,IgnoredGoFiles,Module,Error,DepsErrors"
+const listFields = "ImportPath,Dir,DepOnly,Standard,ForTest,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,TestGoFiles,XTestGoFiles,IgnoredGoFiles,Module,Error,DepsErrors"
 
 // A runKey is the key of a run's outcome, and what the cache knows of
 // earlier runs with the same command line, directory and environment.
@@ -94,16 +94,6 @@ func (c *resultCache) key(ctx context.Context, env *goEnvironment, args, pattern
 	io.WriteString(h, env.key())
 	head := hex.EncodeToString(h.Sum(nil))
 
-	roots, walkable := walkRoots(patterns, vars["GOROOT"])
-	if !walkable {
-		// The directories the patterns match cannot be named before
-		// listing them: list every time, keep no manifest.
-		m, ok := newManifest(ctx, gocmd, patterns, tests, vars, exe, nil, nil)
-		if !ok {
-			return runKey{}, false
-		}
-		return runKey{sum: m.key(head)}, true
-	}
 	old := c.readManifest(head)
 	if old != nil {
 		switch old.refresh() {
@@ -114,9 +104,14 @@ func (c *resultCache) key(ctx context.Context, env *goEnvironment, args, pattern
 			return runKey{old.key(head), head, old.Vetted}, true
 		}
 	}
-	m, ok := newManifest(ctx, gocmd, patterns, tests, vars, exe, roots, old)
+	m, walkable, ok := newManifest(ctx, gocmd, patterns, tests, vars, exe, old)
 	if !ok {
 		return runKey{}, false
+	}
+	if !walkable {
+		// The directories the patterns may match cannot be named:
+		// list every time, keep no manifest.
+		return runKey{sum: m.key(head)}, true
 	}
 	c.writeManifest(head, m)
 	return runKey{m.key(head), head, m.Vetted}, true
@@ -133,33 +128,73 @@ func (c *resultCache) noteVetted(k runKey) {
 	}
 }
 
-// walkRoots returns the directories whose subdirectories the patterns
-// match (./... walks ., std walks GOROOT/src), or false when a pattern
-// matches packages in directories that cannot be named before listing:
-// an import path pattern with "..." (net/..., example.com/...), cmd, all.
-func walkRoots(patterns []string, goroot string) ([]string, bool) {
+// A matchedPackage is a package of the listing that a pattern matched
+// (not only imported).
+type matchedPackage struct {
+	standard  bool
+	moduleDir string // "" outside modules
+}
+
+// walkRoots returns the directories under which a new directory may be a
+// new package that the patterns match, or false when they cannot be
+// named. A directory pattern's "..." walks its directory (./... walks .);
+// std walks GOROOT/src, cmd GOROOT/src/cmd; an import path pattern with
+// "..." (net/..., example.com/m/...) and all walk the roots of the
+// modules of the packages they matched: GOROOT/src for the standard
+// library, the module's directory for a module outside the module cache
+// (whose directories change only with a version, that is with a go.mod).
+// A bare "..." (GOPATH mode), or an import path pattern where nothing
+// matched or a package has no module, cannot be named.
+func walkRoots(patterns []string, goroot, modcache string, matched []matchedPackage) ([]string, bool) {
 	var roots []string
+	byModule := false
 	for _, p := range patterns {
 		switch {
 		case p == "std":
 			roots = append(roots, filepath.Join(goroot, "src"))
-		case p == "all" || p == "cmd":
+		case p == "cmd":
+			roots = append(roots, filepath.Join(goroot, "src", "cmd"))
+		case p == "...":
 			return nil, false
+		case p == "all":
+			byModule = true
 		case !strings.Contains(p, "..."):
 			// A directory or an import path: its package's files
 			// and directory are in the listing.
-		case p == "..." || !(strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p)):
-			return nil, false
-		default:
+		case strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p):
 			prefix, _, _ := strings.Cut(p, "...")
 			// ./a/... walks ./a; ./a... matches ./ab too, so walks ./.
 			if !strings.HasSuffix(prefix, "/") {
 				prefix = filepath.Dir(prefix)
 			}
 			roots = append(roots, filepath.Clean(prefix)) // relative to the head's directory
+		default:
+			byModule = true
 		}
 	}
-	return roots, true
+	if byModule {
+		if len(matched) == 0 {
+			return nil, false
+		}
+		for _, mp := range matched {
+			switch {
+			case mp.standard:
+				roots = append(roots, filepath.Join(goroot, "src"))
+			case mp.moduleDir == "":
+				return nil, false
+			case modcache == "" || !inTree(modcache, mp.moduleDir):
+				roots = append(roots, mp.moduleDir)
+			}
+		}
+	}
+	slices.Sort(roots)
+	return slices.Compact(roots), true
+}
+
+// inTree reports whether dir is root or under it.
+func inTree(root, dir string) bool {
+	rel, err := filepath.Rel(root, dir)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // A manifest is what a key was computed from: the listing, and every
@@ -330,10 +365,11 @@ func (m *manifest) key(head string) string {
 // listedPackage is what newManifest reads of a package in the listing.
 type listedPackage struct {
 	Dir                                 string
+	DepOnly, Standard                   bool
 	GoFiles, CgoFiles, CFiles, CXXFiles []string
 	HFiles, TestGoFiles, XTestGoFiles   []string
 	IgnoredGoFiles                      []string
-	Module                              *struct{ GoMod string }
+	Module                              *struct{ Dir, GoMod string }
 	Error                               *struct{ Err string }
 	DepsErrors                          []*struct{ Err string }
 }
@@ -342,10 +378,12 @@ type listedPackage struct {
 // executable, every file the listing names (test files, cgo's C files,
 // GOROOT's and the module cache's too: a GOROOT can be edited in place,
 // and go build would see it), each module's go.mod, the go.work file; the
-// directory of every package and every directory under roots. Files whose
-// stat has not changed since old are not read again. It returns false if
-// the listing has errors or a file cannot be read.
-func newManifest(ctx context.Context, gocmd string, patterns []string, tests bool, vars map[string]string, exe string, roots []string, old *manifest) (*manifest, bool) {
+// directory of every package and every directory under the patterns' walk
+// roots (walkRoots; walkable is false when they cannot be named, and the
+// manifest then has no directories). Files whose stat has not changed
+// since old are not read again. It returns false if the listing has
+// errors or a file cannot be read.
+func newManifest(ctx context.Context, gocmd string, patterns []string, tests bool, vars map[string]string, exe string, old *manifest) (m *manifest, walkable, ok bool) {
 	taken := time.Now()
 	list := []string{"list", "-e", "-deps", "-json=" + listFields}
 	if tests {
@@ -353,9 +391,9 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 	}
 	listing, err := goOutput(ctx, gocmd, append(list, patterns...)...)
 	if err != nil {
-		return nil, false
+		return nil, false, false
 	}
-	m := &manifest{Version: resultCacheVersion, Taken: taken.UnixNano(), Listing: sha256.Sum256([]byte(listing)),
+	m = &manifest{Version: resultCacheVersion, Taken: taken.UnixNano(), Listing: sha256.Sum256([]byte(listing)),
 		Vetted: old != nil && old.Vetted}
 	known := map[string]*manifestFile{}
 	if old != nil {
@@ -373,42 +411,54 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 		m.Files = append(m.Files, f)
 		return ok
 	}
-	dirs := map[string]bool{}
 	if !add(exe, dataFile) {
-		return nil, false
+		return nil, false, false
 	}
+	dirs := map[string]bool{}
+	var matched []matchedPackage
 	dec := json.NewDecoder(strings.NewReader(listing))
 	for {
 		var p listedPackage
 		if err := dec.Decode(&p); err == io.EOF {
 			break
 		} else if err != nil || p.Error != nil || len(p.DepsErrors) > 0 {
-			return nil, false
+			return nil, false, false
 		}
 		dirs[p.Dir] = true
+		if !p.DepOnly {
+			mp := matchedPackage{standard: p.Standard}
+			if p.Module != nil {
+				mp.moduleDir = p.Module.Dir
+			}
+			matched = append(matched, mp)
+		}
 		for _, files := range [][]string{p.GoFiles, p.CgoFiles, p.TestGoFiles, p.XTestGoFiles, p.IgnoredGoFiles} {
 			for _, f := range files {
 				if !add(inDir(p.Dir, f), goFile) {
-					return nil, false
+					return nil, false, false
 				}
 			}
 		}
 		for _, files := range [][]string{p.CFiles, p.CXXFiles, p.HFiles} {
 			for _, f := range files {
 				if !add(inDir(p.Dir, f), dataFile) {
-					return nil, false
+					return nil, false, false
 				}
 			}
 		}
 		if p.Module != nil && p.Module.GoMod != "" && !add(p.Module.GoMod, listingFile) {
-			return nil, false
+			return nil, false, false
 		}
 	}
 	if work := vars["GOWORK"]; work != "" && work != "off" && !add(work, listingFile) {
-		return nil, false
+		return nil, false, false
+	}
+	roots, walkable := walkRoots(patterns, vars["GOROOT"], vars["GOMODCACHE"], matched)
+	if !walkable {
+		return m, false, true
 	}
 	for _, root := range roots {
-		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -421,19 +471,22 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 			dirs[path] = true
 			return nil
 		})
+		if err != nil {
+			return m, false, true // a directory that cannot be read cannot be watched
+		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(dirs)) {
 		fi, err := os.Stat(name)
 		if err != nil {
-			return nil, false
+			return nil, false, false
 		}
 		names, ok := dirNames(name)
 		if !ok {
-			return nil, false
+			return nil, false, false
 		}
 		m.Dirs = append(m.Dirs, manifestDir{Name: name, Stat: stampOf(fi), Names: names})
 	}
-	return m, true
+	return m, true, true
 }
 
 // inDir returns the name of a listed file of the package in dir: the

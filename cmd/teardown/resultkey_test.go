@@ -161,27 +161,38 @@ func TestGoHeader(t *testing.T) {
 	}
 }
 
-// TestWalkRoots: the directories a pattern's "..." walks, and the
-// patterns that cannot be known before listing.
+// TestWalkRoots: the directories under which a new directory may be a
+// new package the patterns match, and the patterns for which they cannot
+// be named.
 func TestWalkRoots(t *testing.T) {
+	goroot, modcache := filepath.FromSlash("/goroot"), filepath.FromSlash("/gopath/pkg/mod")
+	std := matchedPackage{standard: true}
+	mainMod := matchedPackage{moduleDir: filepath.FromSlash("/work/m")}
+	cached := matchedPackage{moduleDir: filepath.Join(modcache, "example.com", "dep@v1.0.0")}
+	gopath := matchedPackage{}
 	for _, tc := range []struct {
 		patterns []string
+		matched  []matchedPackage
 		roots    []string
 		ok       bool
 	}{
-		{[]string{"."}, nil, true},
-		{[]string{"./..."}, []string{"."}, true},
-		{[]string{"./a/...", "./b"}, []string{"a"}, true},
-		{[]string{"./a..."}, []string{"."}, true},
-		{[]string{"../x/..."}, []string{"../x"}, true},
-		{[]string{"std"}, []string{filepath.Join("/goroot", "src")}, true},
-		{[]string{"net/http", "example.com/m/p"}, nil, true},
-		{[]string{"net/..."}, nil, false},
-		{[]string{"./...", "all"}, nil, false},
-		{[]string{"cmd"}, nil, false},
-		{[]string{"..."}, nil, false},
+		{[]string{"."}, []matchedPackage{mainMod}, nil, true},
+		{[]string{"./..."}, []matchedPackage{mainMod}, []string{"."}, true},
+		{[]string{"./a/...", "./b"}, []matchedPackage{mainMod}, []string{"a"}, true},
+		{[]string{"./a..."}, []matchedPackage{mainMod}, []string{"."}, true},
+		{[]string{"../x/..."}, nil, []string{filepath.FromSlash("../x")}, true},
+		{[]string{"std"}, []matchedPackage{std}, []string{filepath.Join(goroot, "src")}, true},
+		{[]string{"cmd"}, []matchedPackage{std}, []string{filepath.Join(goroot, "src", "cmd")}, true},
+		{[]string{"net/http", "example.com/m/p"}, []matchedPackage{std, mainMod}, nil, true},
+		{[]string{"net/..."}, []matchedPackage{std, std}, []string{filepath.Join(goroot, "src")}, true},
+		{[]string{"example.com/m/..."}, []matchedPackage{mainMod, mainMod}, []string{mainMod.moduleDir}, true},
+		{[]string{"example.com/dep/..."}, []matchedPackage{cached}, nil, true},
+		{[]string{"all"}, []matchedPackage{mainMod, std, cached}, []string{filepath.Join(goroot, "src"), mainMod.moduleDir}, true},
+		{[]string{"example.com/none/..."}, nil, nil, false},
+		{[]string{"example.com/gopath/..."}, []matchedPackage{gopath}, nil, false},
+		{[]string{"..."}, []matchedPackage{std}, nil, false},
 	} {
-		roots, ok := walkRoots(tc.patterns, "/goroot")
+		roots, ok := walkRoots(tc.patterns, goroot, modcache, tc.matched)
 		if ok != tc.ok || ok && !slices.Equal(roots, tc.roots) {
 			t.Errorf("walkRoots(%q) = %q, %v; want %q, %v", tc.patterns, roots, ok, tc.roots, tc.ok)
 		}

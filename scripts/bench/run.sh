@@ -21,7 +21,12 @@
 #   edit       before each run, a one-line edit (a new statement `_ = N`,
 #              N never the same, in a function of one file: caddy's
 #              reverseproxy.go, std's net/http/server.go), so every run
-#              has exactly one changed file to catch up with
+#              has exactly one changed file to catch up with. One
+#              unmeasured edited run of each tool comes first: the first
+#              edit adds a line, which moves the positions in the file's
+#              export data, so the packages that import it compile again
+#              once (shared by every tool after it) and each tool vets
+#              them again once; later edits change N only
 #   coldbuild  GOCACHE empty: teardown (which then analyzes in one process)
 #              against teardown -engine=load, the standalone driver as it
 #              was before it used go vet's cache
@@ -626,7 +631,7 @@ loopcorpus() {
 	orig=$scratch/edit.orig
 	cp "$file" "$orig"
 	grep -q -x -F "$anchor" "$orig" || { log "the edit anchor is not in $file"; exit 1; }
-	for ((r = 1; r <= n; r++)); do
+	for ((r = 0; r <= n; r++)); do
 		inrounds edit || break
 		for t in $looptools; do
 			case $t in factfloor | teardown-load) continue ;; esac # they have no cache
