@@ -251,7 +251,7 @@ const (
 // whether the listing must be made again. Files and directories whose
 // stat is unchanged and was taken outside the racy window are trusted;
 // the others are read again. The stats run in parallel: caddy's manifest
-// has 1,000 directories and 11,000 files.
+// has 1,027 directories and 10,811 files.
 func (m *manifest) refresh() refreshed {
 	taken := time.Now()
 	result := max(
