@@ -269,15 +269,26 @@ func (m *manifest) racy(s fileStamp) bool {
 	return s.Mtime >= m.Taken-int64(racyWindow) || s.Ctime >= m.Taken-int64(racyWindow)
 }
 
+// restat returns the stamp of a file or directory now, and whether the
+// manifest's stamp of it (was) can still be trusted: unchanged, and taken
+// outside the racy window.
+func (m *manifest) restat(name string, was fileStamp) (now fileStamp, trusted bool, err error) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return fileStamp{}, false, err
+	}
+	now = stampOf(fi)
+	return now, now == was && !m.racy(was), nil
+}
+
 // refreshDir updates a directory's stat, and says listingChanged if its
 // entries are not the ones the listing saw.
 func (m *manifest) refreshDir(d *manifestDir) refreshed {
-	fi, err := os.Stat(d.Name)
-	if err != nil {
+	s, trusted, err := m.restat(d.Name, d.Stat)
+	switch {
+	case err != nil:
 		return listingChanged
-	}
-	s := stampOf(fi)
-	if s == d.Stat && !m.racy(d.Stat) {
+	case trusted:
 		return unchanged
 	}
 	names, ok := dirNames(d.Name)
@@ -292,12 +303,11 @@ func (m *manifest) refreshDir(d *manifestDir) refreshed {
 // the change can change the listing (a go.mod, the go.work file, a Go
 // file's header), or the file is gone.
 func (m *manifest) refreshFile(f *manifestFile) refreshed {
-	fi, err := os.Stat(f.Name)
-	if err != nil {
+	s, trusted, err := m.restat(f.Name, f.Stat)
+	switch {
+	case err != nil:
 		return listingChanged
-	}
-	s := stampOf(fi)
-	if s == f.Stat && !m.racy(f.Stat) {
+	case trusted:
 		return unchanged
 	}
 	data, err := os.ReadFile(f.Name)
