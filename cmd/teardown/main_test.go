@@ -1070,7 +1070,9 @@ func TestEngineChoice(t *testing.T) {
 	}
 	fake := t.TempDir()
 	log := filepath.Join(fake, "log")
-	script := fmt.Sprintf("#!/bin/sh\necho \"$*\" >> %q\nif [ \"$1 $2\" = \"env GOVERSION\" ]; then echo go1.26.8; exit 0; fi\nexec %q \"$@\"\n", log, goCmd)
+	// The fake go says it is go1.26.8 when asked for its environment
+	// (go env -json GOVERSION ...), and is the real one otherwise.
+	script := fmt.Sprintf("#!/bin/sh\necho \"$*\" >> %q\nif [ \"$1 $2\" = \"env -json\" ]; then %q \"$@\" | sed 's/\"GOVERSION\": \"[^\"]*\"/\"GOVERSION\": \"go1.26.8\"/'; exit 0; fi\nexec %q \"$@\"\n", log, goCmd, goCmd)
 	if err := os.WriteFile(filepath.Join(fake, "go"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
