@@ -605,8 +605,12 @@ func diagFinding(fset *token.FileSet, analyzer, pkg, url string, d analysis.Diag
 // go list failed: "go: go.mod file not found in current directory ...".
 func goListError(err error) string {
 	msg := err.Error()
-	if _, stderr, ok := strings.Cut(msg, "stderr: "); ok {
+	if before, stderr, ok := strings.Cut(msg, "stderr: "); ok {
 		msg = stderr
+		if strings.TrimSpace(stderr) == "" {
+			// The go command did not run (none on PATH): say why.
+			msg = strings.TrimPrefix(strings.TrimSuffix(strings.TrimSpace(before), ":"), "err: ")
+		}
 	}
 	msg = strings.TrimSpace(msg)
 	first, _, _ := strings.Cut(msg, "\n")

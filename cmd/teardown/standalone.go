@@ -449,7 +449,7 @@ func chooseEngine(o *options, env *goEnvironment, vetted bool) (engine, error) {
 	}
 	if env.gocmd == "" {
 		if o.engine == "vet" {
-			return nil, fmt.Errorf("-engine=vet: %v", exec.ErrNotFound)
+			return nil, fmt.Errorf("-engine=vet: %v", &exec.Error{Name: "go", Err: exec.ErrNotFound})
 		}
 		return &loadEngine{}, nil
 	}
