@@ -19,10 +19,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/teardownlint/teardown/internal/lint"
+	"github.com/teardownlint/teardown/internal/sarif"
 )
 
 const (
@@ -60,26 +60,22 @@ func sarifFileURI(path string) string {
 	return (&url.URL{Scheme: "file", Path: strings.TrimSuffix(p, "/")}).String()
 }
 
-func (m *sarifPaths) location(filename string) *sarif.ArtifactLocation {
+func (m *sarifPaths) location(filename string) sarif.ArtifactLocation {
 	if !filepath.IsAbs(filename) {
 		filename, _ = filepath.Abs(filename)
 	}
 	for _, root := range m.roots {
 		rel, err := filepath.Rel(root, filename)
 		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return sarif.NewArtifactLocation().
-				WithURI((&url.URL{Path: filepath.ToSlash(rel)}).String()).
-				WithURIBaseID(sarifSrcRoot)
+			return sarif.ArtifactLocation{URI: (&url.URL{Path: filepath.ToSlash(rel)}).String(), URIBaseID: sarifSrcRoot}
 		}
 		if real, err := filepath.EvalSymlinks(filename); err == nil && real != filename {
 			if rel, err := filepath.Rel(root, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				return sarif.NewArtifactLocation().
-					WithURI((&url.URL{Path: filepath.ToSlash(rel)}).String()).
-					WithURIBaseID(sarifSrcRoot)
+				return sarif.ArtifactLocation{URI: (&url.URL{Path: filepath.ToSlash(rel)}).String(), URIBaseID: sarifSrcRoot}
 			}
 		}
 	}
-	return sarif.NewArtifactLocation().WithURI(sarifFileURI(filename))
+	return sarif.ArtifactLocation{URI: sarifFileURI(filename)}
 }
 
 // fileLines returns the lines of a file (without their newlines), read
@@ -121,13 +117,14 @@ func (m *sarifPaths) offsetPosition(filename string, offset int) position {
 // region is a SARIF region from start to end, 1-based, with UTF-8 byte
 // columns (SARIF's default for columnKind is not declared: go/token
 // counts bytes).
-func sarifRegionOf(start, end position) *sarif.Region {
+func sarifRegionOf(start, end position) sarif.Region {
 	if end.file != start.file || end.line < start.line || end.line == start.line && end.col < start.col {
 		end = start
 	}
-	return sarif.NewRegion().
-		WithStartLine(start.line).WithStartColumn(max(start.col, 1)).
-		WithEndLine(end.line).WithEndColumn(max(end.col, 1))
+	return sarif.Region{
+		StartLine: start.line, StartColumn: max(start.col, 1),
+		EndLine: end.line, EndColumn: max(end.col, 1),
+	}
 }
 
 // sarifLevel is a SARIF level for an analyzer: its rule's severity, or
@@ -178,33 +175,35 @@ func sarifDescriptions(a *analysis.Analyzer) (short, full string) {
 
 // buildSARIF makes the SARIF log: one run, one rule per analyzer, one
 // result per finding (notes included, at level note). errs are the
-// run's errors, one line each. It returns the log.
-func buildSARIF(analyzers []*analysis.Analyzer, findings []finding, paths *sarifPaths, errs []string) *sarif.Report {
-	driver := sarif.NewToolComponent().
-		WithName("teardown").
-		WithVersion(buildVersion()).
-		WithInformationURI(sarifInformationURI)
+// run's errors, one line each.
+func buildSARIF(analyzers []*analysis.Analyzer, findings []finding, paths *sarifPaths, errs []string) *sarif.Log {
+	driver := sarif.ToolComponent{
+		Name:           "teardown",
+		Version:        buildVersion(),
+		InformationURI: sarifInformationURI,
+	}
 	index := map[string]int{}
 	byName := map[string]*analysis.Analyzer{}
 	for i, a := range analyzers {
 		index[a.Name] = i
 		byName[a.Name] = a
 		short, full := sarifDescriptions(a)
-		rule := sarif.NewRule(a.Name).
-			WithShortDescription(sarif.NewMultiformatMessageString().WithText(short)).
-			WithFullDescription(sarif.NewMultiformatMessageString().WithText(full)).
-			WithHelp(sarif.NewMultiformatMessageString().WithText(a.Doc)).
-			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(a)))
-		if a.URL != "" {
-			rule.WithHelpURI(a.URL)
-		}
-		driver.AddRule(rule)
-	}
-	run := sarif.NewRun().
-		WithTool(sarif.NewTool().WithDriver(driver)).
-		WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{
-			sarifSrcRoot: *sarif.NewArtifactLocation().WithURI(paths.srcRoot()),
+		driver.Rules = append(driver.Rules, sarif.ReportingDescriptor{
+			ID:                   a.Name,
+			ShortDescription:     sarif.Text(short),
+			FullDescription:      sarif.Text(full),
+			Help:                 sarif.Text(a.Doc),
+			HelpURI:              a.URL,
+			DefaultConfiguration: &sarif.ReportingConfiguration{Level: sarifLevel(a)},
 		})
+	}
+	run := sarif.Run{
+		Tool: sarif.Tool{Driver: driver},
+		OriginalURIBaseIDs: map[string]sarif.ArtifactLocation{
+			sarifSrcRoot: {URI: paths.srcRoot()},
+		},
+		Results: []sarif.Result{},
+	}
 
 	occurrences := map[string]int{}
 	for _, f := range findings {
@@ -212,57 +211,58 @@ func buildSARIF(analyzers []*analysis.Analyzer, findings []finding, paths *sarif
 		if a := byName[f.analyzer]; a != nil && !f.note() {
 			level = sarifLevel(a)
 		}
-		res := sarif.NewRuleResult(f.analyzer).
-			WithLevel(level).
-			WithMessage(sarif.NewTextMessage(f.message))
+		res := sarif.Result{RuleID: f.analyzer, Level: level, Message: sarif.Message{Text: f.message}}
 		if i, ok := index[f.analyzer]; ok {
-			res.WithRuleIndex(i)
+			res.RuleIndex = &i
 		}
 		if f.pos.file != "" {
 			loc := paths.location(f.pos.file)
-			phys := sarif.NewPhysicalLocation().WithArtifactLocation(loc)
+			phys := sarif.PhysicalLocation{ArtifactLocation: loc}
 			if f.pos.line > 0 {
-				phys.WithRegion(sarifRegionOf(f.pos, f.end))
+				region := sarifRegionOf(f.pos, f.end)
+				phys.Region = &region
 			}
-			res.AddLocation(sarif.NewLocationWithPhysicalLocation(phys))
+			res.Locations = append(res.Locations, sarif.Location{PhysicalLocation: phys})
 
 			// GitHub's form: a hash of what identifies the finding
 			// without its line number, and the occurrence count of
 			// that hash.
-			h := sha256.Sum256([]byte(f.analyzer + "\x00" + *loc.URI + "\x00" +
+			h := sha256.Sum256([]byte(f.analyzer + "\x00" + loc.URI + "\x00" +
 				strings.TrimSpace(paths.lineText(f.pos.file, f.pos.line))))
 			hash := hex.EncodeToString(h[:8])
 			occurrences[hash]++
-			res.WithPartialFingerprints(map[string]string{
+			res.PartialFingerprints = map[string]string{
 				"primaryLocationLineHash": hash + ":" + strconv.Itoa(occurrences[hash]),
-			})
+			}
 		}
 		for _, ff := range f.fixes {
-			fix := sarif.NewFix().WithDescription(sarif.NewTextMessage(ff.message))
-			changes := map[string]*sarif.ArtifactChange{}
+			fix := sarif.Fix{Description: sarif.Text(ff.message)}
+			changes := map[string]int{} // file → index in fix.ArtifactChanges
 			for _, e := range ff.edits {
-				ch := changes[e.file]
-				if ch == nil {
-					ch = sarif.NewArtifactChange().WithArtifactLocation(paths.location(e.file))
-					changes[e.file] = ch
-					fix.AddArtifactChange(ch)
+				ci, ok := changes[e.file]
+				if !ok {
+					ci = len(fix.ArtifactChanges)
+					changes[e.file] = ci
+					fix.ArtifactChanges = append(fix.ArtifactChanges, sarif.ArtifactChange{ArtifactLocation: paths.location(e.file)})
 				}
 				start, end := paths.offsetPosition(e.file, e.start), paths.offsetPosition(e.file, e.end)
-				ch.AddReplacement(sarif.NewReplacement().
-					WithDeletedRegion(sarifRegionOf(start, end)).
-					WithInsertedContent(sarif.NewArtifactContent().WithText(e.text)))
+				ch := &fix.ArtifactChanges[ci]
+				ch.Replacements = append(ch.Replacements, sarif.Replacement{
+					DeletedRegion:   sarifRegionOf(start, end),
+					InsertedContent: &sarif.ArtifactContent{Text: e.text},
+				})
 			}
-			res.AddFixe(fix)
+			res.Fixes = append(res.Fixes, fix)
 		}
-		run.AddResult(res)
+		run.Results = append(run.Results, res)
 	}
 
-	inv := sarif.NewInvocation().WithExecutionSuccessful(len(errs) == 0)
+	inv := sarif.Invocation{ExecutionSuccessful: len(errs) == 0}
 	for _, e := range errs {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
-			sarif.NewNotification().WithLevel(sarif.LevelError).WithMessage(sarif.NewTextMessage(e)))
+			sarif.Notification{Level: sarif.LevelError, Message: sarif.Message{Text: e}})
 	}
-	run.AddInvocation(inv)
+	run.Invocations = []sarif.Invocation{inv}
 
-	return sarif.NewReport().AddRun(run)
+	return sarif.NewLog(run)
 }

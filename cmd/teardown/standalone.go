@@ -357,14 +357,8 @@ func report(o *options, out *outcome, ps paths, stdout, stderr io.Writer) int {
 		for _, p := range out.errors {
 			errs = append(errs, p.render(ps))
 		}
-		report := buildSARIF(analyzer.Analyzers(), out.findings, newSARIFPaths(cwd), errs)
-		if err := writeOutput(stdout, o.out, func(w io.Writer) error {
-			if err := report.PrettyWrite(w); err != nil {
-				return err
-			}
-			_, err := io.WriteString(w, "\n")
-			return err
-		}); err != nil {
+		log := buildSARIF(analyzer.Analyzers(), out.findings, newSARIFPaths(cwd), errs)
+		if err := writeOutput(stdout, o.out, log.Write); err != nil {
 			fmt.Fprintf(stderr, "teardown: writing SARIF: %v\n", err)
 			return 1
 		}
