@@ -411,19 +411,18 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 			known[old.Files[i].Name] = &old.Files[i]
 		}
 	}
+	// The files are named first and stamped afterwards, in parallel
+	// (std has 4,121, caddy 10,811: reading and hashing them one by one
+	// was most of a first run's manifest).
 	seen := map[string]bool{}
 	add := func(name string, kind fileKind) bool {
-		if seen[name] {
-			return true
+		if !seen[name] {
+			seen[name] = true
+			m.Files = append(m.Files, manifestFile{Name: name, Kind: kind})
 		}
-		seen[name] = true
-		f, ok := stampFile(name, kind, known[name], old)
-		m.Files = append(m.Files, f)
-		return ok
+		return true
 	}
-	if !add(exe, dataFile) {
-		return nil, false, false
-	}
+	add(exe, dataFile)
 	dirs := map[string]bool{}
 	var matched []matchedPackage
 	dec := json.NewDecoder(strings.NewReader(listing))
@@ -444,23 +443,30 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 		}
 		for _, files := range [][]string{p.GoFiles, p.CgoFiles, p.TestGoFiles, p.XTestGoFiles, p.IgnoredGoFiles} {
 			for _, f := range files {
-				if !add(inDir(p.Dir, f), goFile) {
-					return nil, false, false
-				}
+				add(inDir(p.Dir, f), goFile)
 			}
 		}
 		for _, files := range [][]string{p.CFiles, p.CXXFiles, p.HFiles} {
 			for _, f := range files {
-				if !add(inDir(p.Dir, f), dataFile) {
-					return nil, false, false
-				}
+				add(inDir(p.Dir, f), dataFile)
 			}
 		}
-		if p.Module != nil && p.Module.GoMod != "" && !add(p.Module.GoMod, listingFile) {
-			return nil, false, false
+		if p.Module != nil && p.Module.GoMod != "" {
+			add(p.Module.GoMod, listingFile)
 		}
 	}
-	if work := vars["GOWORK"]; work != "" && work != "off" && !add(work, listingFile) {
+	if work := vars["GOWORK"]; work != "" && work != "off" {
+		add(work, listingFile)
+	}
+	failed := parallel(len(m.Files), func(i int) refreshed {
+		f, ok := stampFile(m.Files[i].Name, m.Files[i].Kind, known[m.Files[i].Name], old)
+		if !ok {
+			return listingChanged // a file that cannot be read: no key
+		}
+		m.Files[i] = f
+		return unchanged
+	})
+	if failed != unchanged {
 		return nil, false, false
 	}
 	roots, walkable := walkRoots(patterns, vars["GOROOT"], vars["GOMODCACHE"], matched)
@@ -486,15 +492,23 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(dirs)) {
-		fi, err := os.Stat(name)
+		m.Dirs = append(m.Dirs, manifestDir{Name: name})
+	}
+	failed = parallel(len(m.Dirs), func(i int) refreshed {
+		d := &m.Dirs[i]
+		fi, err := os.Stat(d.Name)
 		if err != nil {
-			return nil, false, false
+			return listingChanged
 		}
-		names, ok := dirNames(name)
+		names, ok := dirNames(d.Name)
 		if !ok {
-			return nil, false, false
+			return listingChanged
 		}
-		m.Dirs = append(m.Dirs, manifestDir{Name: name, Stat: stampOf(fi), Names: names})
+		d.Stat, d.Names = stampOf(fi), names
+		return unchanged
+	})
+	if failed != unchanged {
+		return nil, false, false
 	}
 	return m, true, true
 }
