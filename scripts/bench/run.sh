@@ -538,6 +538,19 @@ snapshot() {
 # scratch/loop-gocache, STATICCHECK_CACHE scratch/loop-sccache and
 # TEARDOWN_CACHE scratch/loop-tdcache (teardown's result cache);
 # appends to loop.new unless RUN is 0 (a priming run).
+# alternate R T...: the tools T in their order for an odd run R, in the
+# reverse order for an even one.
+alternate() {
+	local r=$1 out=()
+	shift
+	if ((r % 2 == 1)); then
+		echo "$@"
+		return
+	fi
+	for ((i = $#; i >= 1; i--)); do out+=("${!i}"); done
+	echo "${out[@]}"
+}
+
 looprun() {
 	local round=$1 tool=$2 corpus=$3 run=$4 d rc l tf pats args=() cmd=()
 	d=$(dir "$corpus")
@@ -598,10 +611,14 @@ loopcorpus() {
 	log "loop on $c ($(pattern "$c")): load before $before"
 	: >"$scratch/loop.new"
 
-	# first: a fresh copy of the built snapshot for every run.
+	# first: a fresh copy of the built snapshot for every run. The order of
+	# the tools alternates from run to run (A B, B A, ...): measured on
+	# std with the same build, teardown ran 1.12× the fact floor when it
+	# always ran first and 1.04× when it always ran second (5 pairs each),
+	# so a fixed order biases the ratio.
 	for ((r = 1; r <= n; r++)); do
 		inrounds first || break
-		for t in $looptools; do
+		for t in $(alternate "$r" $looptools); do
 			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
 			cp -a "$snap" "$scratch/loop-gocache"
 			looprun first "$t" "$c" "$r"
@@ -610,7 +627,7 @@ loopcorpus() {
 	# coldbuild: an empty GOCACHE.
 	for ((r = 1; r <= n; r++)); do
 		inrounds coldbuild || break
-		for t in teardown teardown-load; do
+		for t in $(alternate "$r" teardown teardown-load); do
 			rm -rf "$scratch/loop-gocache" "$scratch/loop-sccache" "$scratch/loop-tdcache"
 			mkdir -p "$scratch/loop-gocache"
 			looprun coldbuild "$t" "$c" "$r"
