@@ -352,6 +352,8 @@ func mutate(args []string, w io.Writer) error {
 				s.status, s.detail = "excluded", "generated file: teardown reports nothing there"
 			case pr.r.Invalid != "":
 				s.status, s.detail = "invalid", pr.r.Invalid
+			case pr.r.Excluded != "":
+				s.status, s.detail = "excluded", pr.r.Excluded
 			case pr.r.Op == "insert-linger":
 				// The Close must be correct before the mutation.
 				if r := reportedAt([]string{"writeclose", "unreadclose", "unflushedclose"}, []int{pr.r.Off}); r != "" {

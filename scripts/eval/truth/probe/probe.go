@@ -56,6 +56,8 @@ type record struct {
 	Func    string   `json:"func,omitempty"`  // the enclosing declared function
 	Reach   []string `json:"reach,omitempty"` // package functions it calls, transitively
 	Invalid string   `json:"invalid,omitempty"`
+	// Excluded: why no rule is expected to report the mutant.
+	Excluded string `json:"excluded,omitempty"`
 }
 
 // Record is the JSON message of a probe diagnostic, for its readers.

@@ -577,6 +577,21 @@ func (sf *siteFinder) sites(fd *ast.FuncDecl) []site {
 					rule = "unreadclose"
 				}
 				s = sf.removeSite(opDrain, rule, c, d)
+				end := c.pos
+				if c.defer_ {
+					end = fd.End()
+				}
+				if !strings.Contains(d.key, ".") && before(d.key, end, kWrite) == nil {
+					// The RST a Close with unread data sends makes the
+					// peer lose what it received and had not read yet:
+					// with nothing written, nothing of ours. The drain
+					// was the function's purpose (an upload's receiver),
+					// not its teardown. Only for a local variable or a
+					// parameter: a conn in a field may be written
+					// through another object over it (pgx's frontend),
+					// which the ops here do not see.
+					s.rec.Excluded = "nothing is written to the conn before its Close: the reset loses nothing of ours"
+				}
 			}
 		}
 		s.rec.Func = fnName

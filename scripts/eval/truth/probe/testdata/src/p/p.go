@@ -96,7 +96,7 @@ func fetch(addr string) ([]byte, error) {
 	}
 	defer conn.Close() // want `"k":"close".*"reason":"judged"` `"k":"site".*"op":"insert-linger"`
 	conn.Write([]byte("GET\n"))
-	return ioutil.ReadAll(conn) // want `"k":"site".*"op":"drain","rule":"writeclose".*"edits":\[\{"off":[0-9]+,"end":[0-9]+,"new":"_ "\},\{"off":[0-9]+,"end":[0-9]+,"new":"\(\[\]byte\)\(nil\), \(error\)\(nil\)"\}\]`
+	return ioutil.ReadAll(conn) // want `"k":"site".*"op":"drain","rule":"writeclose".*"edits":\[\{"off":[0-9]+,"end":[0-9]+,"new":"_ "\},\{"off":[0-9]+,"end":[0-9]+,"new":"\(\[\]byte\)\(nil\), \(error\)\(nil\)"\}\],"func":"p\.fetch"\}`
 }
 
 // A framer is the package's own buffered writer.
@@ -122,4 +122,16 @@ func datagramView(c net.Conn) {
 	if u, ok := c.(*net.UDPConn); ok {
 		u.Close()
 	}
+}
+
+// receive is an upload's receiver: it reads the whole stream and writes
+// nothing back. Without the drain, its Close resets a peer that loses
+// nothing of ours: the site is excluded.
+func receive(l net.Listener) ([]byte, error) {
+	conn, err := l.Accept()
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()      // want `"k":"close".*"reason":"judged"`
+	return io.ReadAll(conn) // want `"k":"site".*"op":"drain","rule":"writeclose".*"excluded":"nothing is written to the conn before its Close`
 }
