@@ -36,6 +36,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -73,6 +74,22 @@ func openResultCache() *resultCache {
 		dir = filepath.Join(base, "teardown")
 	}
 	return &resultCache{dir: dir}
+}
+
+// usable makes the cache's directory if it does not exist, and returns an
+// error, for a one-line warning, when it cannot be used: the path is a
+// file, or cannot be made. Every run would otherwise analyze again with
+// no word of why.
+func (c *resultCache) usable() error {
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(c.dir); err != nil {
+		return err
+	} else if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", c.dir)
+	}
+	return nil
 }
 
 // cacheable reports whether a run with these options may be replayed

@@ -240,3 +240,30 @@ func TestResultCacheVetted(t *testing.T) {
 		t.Errorf("after the edit: want the manifest still vetted")
 	}
 }
+
+// TestResultCacheUnusable: a TEARDOWN_CACHE that is a file, or under one,
+// turns the cache off for the run with one line on standard error; the
+// run itself is unchanged.
+func TestResultCacheUnusable(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, "cache.example", map[string]string{"find.go": cacheFindSrc, "dep/dep.go": cacheDepSrc,
+		"dep2/dep2.go": strings.ReplaceAll(cacheDepSrc, "package dep", "package dep2")})
+	file := filepath.Join(t.TempDir(), "cache")
+	if err := os.WriteFile(file, []byte("not a directory\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const warning = "teardown: the result cache is off for this run: "
+	for _, cache := range []string{file, filepath.Join(file, "sub")} {
+		r := run(t, dir, goEnv("TEARDOWN_CACHE="+cache), binPath, ".")
+		if r.code != 3 || !strings.Contains(r.stderr, "find.go:12:9: conn is closed after a write (line 11)") {
+			t.Errorf("TEARDOWN_CACHE=%s: want the finding, exit 3: %v", cache, r)
+		}
+		if n := strings.Count(r.stderr, warning); n != 1 || !strings.Contains(r.stderr, "(set TEARDOWN_CACHE to a directory, or to off)\n") {
+			t.Errorf("TEARDOWN_CACHE=%s: want one warning line, got %d:\n%s", cache, n, r.stderr)
+		}
+	}
+	// off: no warning.
+	if r := run(t, dir, goEnv("TEARDOWN_CACHE=off"), binPath, "."); strings.Contains(r.stderr, warning) {
+		t.Errorf("TEARDOWN_CACHE=off warned:\n%s", r.stderr)
+	}
+}

@@ -254,7 +254,12 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 	}
 	cache, key := openResultCache(), runKey{}
 	if cache != nil && cacheable(o) {
-		key, _ = cache.key(ctx, env, args, o.patterns, o.tests)
+		if err := cache.usable(); err != nil {
+			fmt.Fprintf(stderr, "teardown: the result cache is off for this run: %v (set TEARDOWN_CACHE to a directory, or to off)\n", err)
+			cache = nil
+		} else {
+			key, _ = cache.key(ctx, env, args, o.patterns, o.tests)
+		}
 	}
 	if key.sum != "" {
 		if out, ok := cache.get(key.sum); ok {
