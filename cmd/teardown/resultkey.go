@@ -415,12 +415,11 @@ func newManifest(ctx context.Context, gocmd string, patterns []string, tests boo
 	// (std has 4,121, caddy 10,811: reading and hashing them one by one
 	// was most of a first run's manifest).
 	seen := map[string]bool{}
-	add := func(name string, kind fileKind) bool {
+	add := func(name string, kind fileKind) {
 		if !seen[name] {
 			seen[name] = true
 			m.Files = append(m.Files, manifestFile{Name: name, Kind: kind})
 		}
-		return true
 	}
 	add(exe, dataFile)
 	dirs := map[string]bool{}
