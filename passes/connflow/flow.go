@@ -73,6 +73,13 @@ type flowState struct {
 	knowns map[known]*known         // hash-consing of known lists
 	spare  []*stateSet              // sets done with, to reuse (states.go)
 	hists  map[histKey]History      // the histories push made (extended)
+	seen   map[seenKey][]int        // c.Reaching[ev]'s indices by hash (reach)
+}
+
+// A seenKey is an event and the hash of a history that reaches it.
+type seenKey struct {
+	ev  *Event
+	sum uint64
 }
 
 // flow computes, for every event of c, the histories that reach it
@@ -81,7 +88,7 @@ func (b *funcBuilder) flow(c *Conn) {
 	if len(b.steps[c]) == 0 && len(b.edges[c]) == 0 {
 		return
 	}
-	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}, knowns: map[known]*known{}, hists: map[histKey]History{}}
+	fs := &flowState{b: b, c: c, lists: map[deferList]*deferList{}, knowns: map[known]*known{}, hists: map[histKey]History{}, seen: map[seenKey][]int{}}
 	entry := b.fn.Blocks[0]
 	in := map[*ssa.BasicBlock]*stateSet{entry: newStateSet(1)}
 	in[entry].add(pathState{})
@@ -273,7 +280,7 @@ func (fs *flowState) push(s pathState, ev *Event) pathState {
 		return s
 	}
 	h := s.hist
-	fs.c.Reaching[ev] = appendUnique(fs.c.Reaching[ev], h)
+	fs.reach(ev, h)
 	switch ev.Kind {
 	case Escape:
 		return pathState{hist: History{ev}, defers: s.defers, gone: true, known: s.known}
@@ -284,6 +291,21 @@ func (fs *flowState) push(s pathState, ev *Event) pathState {
 	n := len(h)
 	merge := n > 0 && h[n-1].Kind == ev.Kind && (!ev.Kind.counted() || h[n-1] == ev)
 	return pathState{hist: fs.extended(h, merge, ev), defers: s.defers, known: s.known}
+}
+
+// reach records that h reaches ev, unless an equal history already
+// does. A block's paths reach its events with hundreds of histories (an
+// io.Reader field read in a tokenizer's loop: 494), so the histories
+// already recorded are found by their hash, not by a scan.
+func (fs *flowState) reach(ev *Event, h History) {
+	k := seenKey{ev, h.hash()}
+	for _, i := range fs.seen[k] {
+		if sameHistory(fs.c.Reaching[ev][i], h) {
+			return
+		}
+	}
+	fs.seen[k] = append(fs.seen[k], len(fs.c.Reaching[ev]))
+	fs.c.Reaching[ev] = append(fs.c.Reaching[ev], h)
 }
 
 // A histKey names a history by its backing array and length (the
@@ -336,16 +358,6 @@ func appendExit(xs []exit, x exit) []exit {
 	return append(xs, x)
 }
 
-// appendUnique appends h to hs unless hs holds an equal history.
-func appendUnique(hs []History, h History) []History {
-	for _, old := range hs {
-		if sameHistory(old, h) {
-			return hs
-		}
-	}
-	return append(hs, h)
-}
-
 // sameHistory reports whether a and b are the same events in order.
 func sameHistory(a, b History) bool {
 	if len(a) != len(b) {
@@ -357,4 +369,15 @@ func sameHistory(a, b History) bool {
 		}
 	}
 	return true
+}
+
+// hash returns a hash of h's events (by their IDs, which number the
+// function's events): equal histories have equal hashes.
+func (h History) hash() uint64 {
+	sum := uint64(14695981039346656037) // FNV-1a
+	for _, ev := range h {
+		sum ^= uint64(ev.ID)
+		sum *= 1099511628211
+	}
+	return sum
 }
