@@ -107,6 +107,13 @@
 #   -rounds "R"   with -loop: only these rounds (default "first coldbuild nochange edit");
 #                 a run replaces the earlier results of the rounds, tools and
 #                 corpora it measures, and keeps the others
+#   -actions      measure teardown's vet tool against the fact floor's action by
+#                 action instead (floors/actions): `go vet -work` of each on a
+#                 fresh copy of the built snapshot, then both tools' CPU time on
+#                 every package, their runs interleaved, -n runs each (whole
+#                 runs vary by ±15 % here; this varies by a few percent);
+#                 -corpora defaults to "caddy std"; results in
+#                 scratch/actions.CORPUS.tsv
 # Environment:
 #   BENCH_DIR     scratch directory, outside the repository (default ${TMPDIR:-/tmp}/teardown-bench)
 #   BENCH_RUNS_<tool>="W N"  per-tool override of warm-up and measured runs,
@@ -142,6 +149,7 @@ out=
 rebuild=0
 reportonly=0
 loop=0
+actions=0
 rounds="first coldbuild nochange edit"
 corporaset=0
 while [ $# -gt 0 ]; do
@@ -159,12 +167,13 @@ while [ $# -gt 0 ]; do
 	-report) reportonly=1; shift ;;
 	-loop) loop=1; shift ;;
 	-rounds) rounds=$2; shift 2 ;;
+	-actions) actions=1; shift ;;
 	-h | -help | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see -help)" >&2; exit 2 ;;
 	esac
 done
 
-[ $loop = 1 ] && [ $corporaset = 0 ] && corpora="caddy std"
+[ $((loop + actions)) -gt 0 ] && [ $corporaset = 0 ] && corpora="caddy std"
 
 scratch=${BENCH_DIR:-${TMPDIR:-/tmp}/teardown-bench}
 scratch=$(realpath -m "$scratch")
@@ -216,7 +225,7 @@ build() {
 		"$repo/scripts/golangci/build.sh" -floors -o "$b/golangci-lint" >"$scratch/logs/gcl-build.log" 2>&1 ||
 			{ cat "$scratch/logs/gcl-build.log" >&2; exit 1; }
 	fi
-	if [ $rebuild = 0 ] && [ -x "$b/teardown" ] && [ -x "$b/factfloor" ] && [ -x "$b/ssafloor" ] &&
+	if [ $rebuild = 0 ] && [ -x "$b/teardown" ] && [ -x "$b/factfloor" ] && [ -x "$b/ssafloor" ] && [ -x "$b/actions" ] &&
 		[ -x "$b/bodyclose" ] && [ -x "$b/staticcheck" ] && [ -f "$scratch/caddy/go.mod" ] &&
 		[ "$(cat "$b/goversion" 2>/dev/null)" = "$gover" ]; then
 		# teardown is always rebuilt: it is what is being measured.
@@ -231,7 +240,7 @@ build() {
 	want=$(cd "$repo" && go list -m -f '{{.Version}}' golang.org/x/tools)
 	got=$(cd "$repo/scripts/bench/floors" && GOFLAGS=-mod=mod go list -m -f '{{.Version}}' golang.org/x/tools)
 	[ "$want" = "$got" ] || log "warning: the floors use x/tools $got, teardown $want"
-	(cd "$repo/scripts/bench/floors" && GOFLAGS=-mod=mod go build -o "$b/" ./factfloor ./ssafloor ./ssafactfloor)
+	(cd "$repo/scripts/bench/floors" && GOFLAGS=-mod=mod go build -o "$b/" ./factfloor ./ssafloor ./ssafactfloor ./actions)
 
 	log "building the peers in a scratch module ($BODYCLOSE, $STATICCHECK)"
 	rm -rf "$scratch/peers"
@@ -738,8 +747,45 @@ loopreport() {
 	done
 }
 
+# actionscorpus CORPUS: teardown's vet tool against the fact floor's, action
+# by action (-actions).
+actionscorpus() {
+	local c=$1 snap d t work pats tools=() works=()
+	snap=$(snapshot "$c")
+	d=$(dir "$c")
+	read -r -a pats <<<"$(pattern "$c")"
+	for t in teardown factfloor; do
+		# A cache of each tool's own, kept until the measurement ends: the
+		# work directory's configs name export data that its go vet built
+		# there (the test variants').
+		rm -rf "$scratch/actions-gocache-$t"
+		cp -a "$snap" "$scratch/actions-gocache-$t"
+		# go vet exits 1 on teardown's findings; the work directory is what counts.
+		work=$( (cd "$d" && env PATH="$(looppath "$c")" GOCACHE="$scratch/actions-gocache-$t" \
+			go vet -work -vettool="$scratch/bin/$t" "${pats[@]}" 2>&1 >/dev/null) | sed -n 's/^WORK=//p' | head -n 1) || true
+		[ -n "$work" ] && [ -d "$work" ] || { log "go vet -work -vettool=$t on $c left no work directory"; exit 1; }
+		works+=("$work")
+		tools+=("$t=$scratch/bin/$t:$work")
+	done
+	log "actions on $c: both vet tools on every package, $n runs each, interleaved (load $(loadavg))"
+	if ! "$scratch/bin/actions" -n "$n" "${tools[@]}" >"$scratch/actions.$c.tsv" 2>"$scratch/logs/actions.$c.err"; then
+		cat "$scratch/logs/actions.$c.err" >&2
+		exit 1
+	fi
+	cat "$scratch/logs/actions.$c.err" >&2
+	rm -rf "${works[@]}" "$scratch/actions-gocache-teardown" "$scratch/actions-gocache-factfloor"
+}
+
 export GOOS=linux GOARCH=amd64 CGO_ENABLED=0
 looptools=${BENCH_LOOP_TOOLS:-"teardown govet vet-factfloor staticcheck teardown-load factfloor"}
+if [ $actions = 1 ]; then
+	build
+	log "$gover; $(nproc) cores; scratch $scratch; tool CPU per action on $corpora"
+	for c in $corpora; do
+		actionscorpus "$c"
+	done
+	exit 0
+fi
 if [ $loop = 1 ]; then
 	touch "$scratch/loop.tsv" "$scratch/loop-loads.tsv"
 	if [ $reportonly = 0 ]; then
