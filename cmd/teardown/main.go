@@ -122,17 +122,23 @@ func factsOnly(cfgFile string) bool {
 
 // withoutTestFiles is what makes go vet cheap for a tool that does not
 // analyze test files (no -connflow.tests). go vet always vets packages
-// with their test files: the test variant "p [p.test]" instead of p, the
-// external test package "p_test [p.test]", and the packages between them
-// recompiled for the test ("q [p.test]"). Without test files to analyze,
-// only p matters. So, for a unit config of a test variant:
+// with their test files: the test variant of p (p and its _test.go
+// files) instead of p, the external test package p_test, and the
+// packages between them recompiled for the test. Its unit configs name
+// them by import path only (ID "p", not "p [p.test]"; measured with
+// go1.26.11), so a test variant is known by its files:
 //
-//   - one without non-test files (p_test), or needed only for its facts
-//     (VetxOnly: q [p.test], needed only by the test files), is skipped:
-//     skip is true, and nothing is analyzed or written (go vet takes a
-//     tool's missing output as none);
-//   - p [p.test] is analyzed as p: withoutTestFiles writes a copy of the
-//     config without the _test.go files next to it and returns its name.
+//   - a config whose Go files are all test files (p_test, or a directory
+//     of test files only) is skipped: skip is true, nothing is analyzed,
+//     and an empty vetx file (its header, no types, no facts) is written
+//     so that go vet caches the action instead of running it again on
+//     every run; nothing imports a test package;
+//   - a config with some test files (p's test variant) is analyzed as p:
+//     withoutTestFiles writes a copy of the config without them next to
+//     it and returns its name (the types and facts it exports are p's;
+//     only test packages import p's test variant);
+//   - a package recompiled for a test looks like the package itself and
+//     is analyzed as it is.
 //
 // Other configs are returned as they are. The findings are those of the
 // load engine, which does not load test files either.
@@ -145,13 +151,6 @@ func withoutTestFiles(cfgFile string) (string, bool, error) {
 	if err := json.Unmarshal(data, &cfg); err != nil {
 		return "", false, fmt.Errorf("cannot decode JSON config file %s: %v", cfgFile, err)
 	}
-	id, _ := cfg["ID"].(string)
-	if !strings.Contains(id, " [") {
-		return cfgFile, false, nil // not a test variant
-	}
-	if vetxOnly, _ := cfg["VetxOnly"].(bool); vetxOnly {
-		return "", true, nil
-	}
 	files, _ := cfg["GoFiles"].([]any)
 	var kept []any
 	for _, f := range files {
@@ -159,7 +158,15 @@ func withoutTestFiles(cfgFile string) (string, bool, error) {
 			kept = append(kept, f)
 		}
 	}
-	if len(kept) == 0 {
+	switch {
+	case len(kept) == len(files):
+		return cfgFile, false, nil // no test files
+	case len(kept) == 0:
+		if out, _ := cfg["VetxOutput"].(string); out != "" {
+			if err := os.WriteFile(out, emptyVetx, 0o666); err != nil {
+				return "", false, err
+			}
+		}
 		return "", true, nil
 	}
 	cfg["GoFiles"] = kept
@@ -169,6 +176,10 @@ func withoutTestFiles(cfgFile string) (string, bool, error) {
 	trimmed := strings.TrimSuffix(cfgFile, ".cfg") + ".teardown.cfg"
 	return trimmed, false, os.WriteFile(trimmed, data, 0o666)
 }
+
+// emptyVetx is a vetx file with no types and no facts: unitchecker's
+// magic and two zero lengths.
+var emptyVetx = []byte("vetx\x00\x00\x00\x00\x00\x00\x00\x00")
 
 type prefixWriter struct{ w io.Writer }
 
