@@ -225,3 +225,38 @@ func isNilConst(v ssa.Value) bool {
 	c, ok := v.(*ssa.Const)
 	return ok && c.Value == nil
 }
+
+// rejects reports whether a helper's summary path p, which returns the
+// outcome o, is a rejected read: the helper only read the conn, its reads
+// succeeded (a read's error edge would have added ReadEOF or Failed), and
+// it then returned an error of its own, a protocol error such as a
+// malformed frame or a length out of range. The caller's error edge then
+// means neither that the read side ended nor that the conn broke
+// (rejectedRead).
+//
+// A path that also wrote is not one: a helper that sends a request and
+// refuses the answer (an HTTP status other than 101, PostgreSQL's 'N' to
+// an SSLRequest) has usually read a complete reply, which the peer
+// follows with nothing; on the corpus, both such paths were
+// (docs/design.md, "Edge events").
+func rejects(p []Kind, o outcome) bool {
+	if o != nonNilErr || len(p) == 0 {
+		return false
+	}
+	for _, k := range p {
+		if k != Read {
+			return false
+		}
+	}
+	return true
+}
+
+// rejectedRead reports whether the error edge's event ev is not for s:
+// s took a helper path that returned a non-nil error after a rejected
+// read (rejects), which the path's own last event says; the event the
+// helper's other error paths make the edge carry (errKindOf: EOF or
+// failed) would contradict it.
+func rejectedRead(s pathState, ev *Event) bool {
+	n := len(s.hist)
+	return (ev.Kind == ReadEOF || ev.Kind == Failed) && n > 0 && s.hist[n-1].Rejected
+}

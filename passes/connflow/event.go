@@ -100,6 +100,12 @@ type Event struct {
 	// peer sends, by design (io.ReadAll(io.LimitReader(c, 512))): it is
 	// no reply read in full.
 	Prefix bool
+	// Rejected is set for a Read after which the helper that did it
+	// returned an error of its own, its read having succeeded: the data
+	// was not what the protocol allows (a malformed frame), so the rest of
+	// the peer's message is still unread. It is no reply read in full,
+	// and no end of the read side either (edges.go, rejectedRead).
+	Rejected bool
 }
 
 // String names the event's kind and, for an inlined event, where it

@@ -178,15 +178,17 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 	}
 	out := fs.newSet(len(cur.states))
 	for _, s := range cur.states {
+		knew := false
 		if ifi != nil {
 			if c, ok := s.known.lookup(ifi); ok {
 				if c != (succ == 0) {
 					continue // this path cannot take the edge
 				}
 				s.known = fs.knowing(s.known, ifi, false, true)
+				knew = true
 			}
 		}
-		if ev != nil {
+		if ev != nil && !(knew && rejectedRead(s, ev)) {
 			s = fs.push(s, ev)
 		}
 		if fs.b.drops[fs.c][e] {

@@ -178,9 +178,10 @@ func (b *funcBuilder) resets() {
 func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 	u.paths, u.outcomes = absorbEmpty(u.paths, u.outcomes)
 	var paths alternatives
-	for _, p := range u.paths {
+	for i, p := range u.paths {
 		var evs []*Event
-		for _, k := range p {
+		rejected := u.mode == modeCall && u.via != "" && i < len(u.outcomes) && rejects(p, u.outcomes[i])
+		for j, k := range p {
 			if u.via != "" && k.goroutineOnly() {
 				continue // the callee's goroutines, started and waited for inside it
 			}
@@ -192,7 +193,7 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 				b.concurrentRead(c, s.instr, k)
 				continue
 			}
-			ev := b.event(c, s.instr, k, u.via, u.mode, u.calleeOwns)
+			ev := b.eventOf(evKey{c, s.instr, k, u.via, u.mode == modeDefer, u.mode == modeGo, rejected && j == len(p)-1}, u.calleeOwns)
 			ev.Linger = u.linger
 			ev.Prefix = ev.Prefix || u.prefix
 			ev.Operand = u.operand
@@ -224,25 +225,31 @@ type evKey struct {
 	via        string
 	deferred   bool
 	concurrent bool
+	rejected   bool // Event.Rejected: a helper's read on the paths where it then returned an error of its own
 }
 
 // event returns the event of kind k on c at instr, making it on first
 // use. A direct call's event is placed at the call's '(' (where go/ssa
 // puts calls), any other at the instruction.
 func (b *funcBuilder) event(c *Conn, instr ssa.Instruction, k Kind, via string, mode callMode, calleeOwns bool) *Event {
-	key := evKey{c, instr, k, via, mode == modeDefer, mode == modeGo}
+	return b.eventOf(evKey{c, instr, k, via, mode == modeDefer, mode == modeGo, false}, calleeOwns)
+}
+
+// eventOf returns the event key identifies, making it on first use.
+func (b *funcBuilder) eventOf(key evKey, calleeOwns bool) *Event {
 	if ev, ok := b.evs[key]; ok {
 		return ev
 	}
+	instr := key.instr
 	pos := instr.Pos()
-	if ci, ok := instr.(ssa.CallInstruction); ok && mode == modeCall && ci.Common().Pos().IsValid() {
+	if ci, ok := instr.(ssa.CallInstruction); ok && !key.deferred && !key.concurrent && ci.Common().Pos().IsValid() {
 		pos = ci.Common().Pos()
 	}
-	ev := &Event{ID: b.nextID, Kind: k, Conn: c, Pos: pos, Instr: instr, Via: via,
-		Deferred: mode == modeDefer, Concurrent: mode == modeGo, CalleeOwns: calleeOwns}
+	ev := &Event{ID: b.nextID, Kind: key.kind, Conn: key.conn, Pos: pos, Instr: instr, Via: key.via,
+		Deferred: key.deferred, Concurrent: key.concurrent, CalleeOwns: calleeOwns, Rejected: key.rejected}
 	b.nextID++
 	b.evs[key] = ev
-	c.Events = append(c.Events, ev)
+	key.conn.Events = append(key.conn.Events, ev)
 	return ev
 }
 

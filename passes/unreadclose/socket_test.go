@@ -202,3 +202,43 @@ func TestSocketProbe(t *testing.T) {
 		}
 	})
 }
+
+// TestSocketRejected is the evidence for judging a read that a helper
+// rejects (testdata rejectsock): a client writes a request, reads the
+// 4-byte header of a 100,000-byte reply the peer is still sending,
+// refuses it (no magic) and closes. The flagged code resets the peer: its
+// write of the reply or its read fails with ECONNRESET (or EPIPE). The
+// fixed code drains the reply under a deadline and closes: the peer sends
+// every byte and reads the request, then EOF. Fetch returns the refusal
+// in both.
+func TestSocketRejected(t *testing.T) {
+	linttest.Run(t, unreadclose.Analyzer, "rejectsock")
+	if t.Failed() {
+		t.FailNow()
+	}
+	dir := filepath.Join(analysistest.TestData(), "src", "rejectsock")
+	const request = "GET /status HTTP/1.0\r\n\r\n" // rejectsock.Request
+	peer := socktest.Peer{Send: 100_000, CloseWriteAfterSend: true}
+	t.Run("flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go"), "Fetch", peer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s (write error %q); Fetch returned %q after %v",
+				i, r.BytesRead, r.Err, r.WriteErr, r.AErr, r.ARan)
+			if r.Err != "ECONNRESET" && r.WriteErr != "ECONNRESET" && r.WriteErr != "EPIPE" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want ECONNRESET or EPIPE",
+					i, r.BytesRead, r.Err, r.WriteErr)
+			}
+		}
+	})
+	t.Run("fixed", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go.golden"), "Fetch", peer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s (write error %q); Fetch returned %q after %v",
+				i, r.BytesRead, r.Err, r.WriteErr, r.AErr, r.ARan)
+			if r.AErr != "bad magic" || r.WriteErr != "" || r.Err != "EOF" || r.BytesRead != len(request) {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q), Fetch returned %q; want the %d request bytes, then EOF, no write error, and the refusal",
+					i, r.BytesRead, r.Err, r.WriteErr, r.AErr, len(request))
+			}
+		}
+	})
+}

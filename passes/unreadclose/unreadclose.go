@@ -39,12 +39,13 @@ func verdict(p connflow.Path, framed bool) *connflow.Event {
 		// An object's conn: the request this read answers may have been
 		// written by another method, before this one's history begins.
 		return nil
-	case !framed && !c.Accepted && !h[lr].Prefix && (h.Before(lr, connflow.Write) || c.InExchangeLoop(h[lr])):
+	case !framed && !c.Accepted && !h[lr].Prefix && !h[lr].Rejected && (h.Before(lr, connflow.Write) || c.InExchangeLoop(h[lr])):
 		// A reply to our request, on this path or, in a request-response
 		// loop, on the next rounds: the peer is usually done (not for a
-		// conn we accepted: a server's banner is no request; and not for
-		// a bounded prefix, io.LimitReader(c, 512), which the code keeps
-		// knowing the peer may send more).
+		// conn we accepted: a server's banner is no request; not for a
+		// bounded prefix, io.LimitReader(c, 512), which the code keeps
+		// knowing the peer may send more; and not for a reply a helper
+		// rejected as malformed, whose rest is unread).
 		return nil
 	case connflow.SameCall(h[lr], p.At):
 		return nil

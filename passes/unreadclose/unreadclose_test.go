@@ -19,6 +19,15 @@ func TestProbe(t *testing.T) {
 	linttest.Run(t, unreadclose.Analyzer, "probe")
 }
 
+// TestRejected: a read that a helper rejects (its read succeeded, then
+// it returned an error of its own) is no reply read in full and no end of
+// the read side: a Close after it is reported in a request-response loop
+// and after a request; a helper whose errors are all its reads' own, one
+// that also wrote (it refused a complete reply), and a drain are not.
+func TestRejected(t *testing.T) {
+	linttest.Run(t, unreadclose.Analyzer, "rejected")
+}
+
 // TestFreshObjects: a helper that reads its conn through an object a
 // fresh constructor makes has read it; its caller's Close is judged.
 func TestFreshObjects(t *testing.T) {

@@ -347,6 +347,12 @@ func (sf *siteFinder) callOps(call *ast.CallExpr, canon func(ast.Expr) string) [
 	if sf.decls[fn] != nil {
 		return sf.helperCallOps(fn, call, nil, canon)
 	}
+	if strings.HasPrefix(fn.Name(), "Read") && fn.Pkg() != sf.p.pass.Pkg {
+		// Another package's reader of the conn it is given first
+		// (wsutil.ReadClientData, textproto-like ReadLine helpers), as
+		// the catalogue's Read methods above.
+		return one(kRead, arg(0))
+	}
 	return nil
 }
 
