@@ -166,64 +166,41 @@ func TestSocketExchangeLoop(t *testing.T) {
 // TestSocketProbe is the evidence for reporting a bounded prefix of a
 // reply (testdata probesock): a client writes a request and keeps the
 // first 64 bytes of a 100,000-byte reply that the peer is still sending,
-// then closes. The flagged code resets the peer: its write of the reply
-// or its read fails with ECONNRESET (or EPIPE). The fixed code drains the
-// reply under a deadline and closes: the peer sends every byte and reads
-// the request, then EOF. unreadclose runs with its defaults: the prefix is
-// reported without -unreadclose.framed.
+// then closes. unreadclose runs with its defaults: the prefix is reported
+// without -unreadclose.framed.
 func TestSocketProbe(t *testing.T) {
-	linttest.Run(t, unreadclose.Analyzer, "probesock")
-	if t.Failed() {
-		t.FailNow()
-	}
-	dir := filepath.Join(analysistest.TestData(), "src", "probesock")
-	const request = "GET /status HTTP/1.0\r\n\r\n" // probesock.Request
-	probePeer := socktest.Peer{Send: 100_000, CloseWriteAfterSend: true}
-	t.Run("flagged", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go"), "Probe", probePeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s (write error %q); Probe returned %q after %v",
-				i, r.BytesRead, r.Err, r.WriteErr, r.AErr, r.ARan)
-			if r.Err != "ECONNRESET" && r.WriteErr != "ECONNRESET" && r.WriteErr != "EPIPE" {
-				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want ECONNRESET or EPIPE",
-					i, r.BytesRead, r.Err, r.WriteErr)
-			}
-		}
-	})
-	t.Run("fixed", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go.golden"), "Probe", probePeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s (write error %q); Probe returned %q after %v",
-				i, r.BytesRead, r.Err, r.WriteErr, r.AErr, r.ARan)
-			if r.AErr != "" || r.WriteErr != "" || r.Err != "EOF" || r.BytesRead != len(request) {
-				t.Errorf("run %d: peer read %d bytes, then %s (write error %q), Probe returned %q; want the %d request bytes, then EOF, and no error",
-					i, r.BytesRead, r.Err, r.WriteErr, r.AErr, len(request))
-			}
-		}
-	})
+	testStreamedReply(t, "probesock", "Probe", "")
 }
 
 // TestSocketRejected is the evidence for judging a read that a helper
 // rejects (testdata rejectsock): a client writes a request, reads the
 // 4-byte header of a 100,000-byte reply the peer is still sending,
-// refuses it (no magic) and closes. The flagged code resets the peer: its
-// write of the reply or its read fails with ECONNRESET (or EPIPE). The
-// fixed code drains the reply under a deadline and closes: the peer sends
-// every byte and reads the request, then EOF. Fetch returns the refusal
-// in both.
+// refuses it (no magic) and closes. Fetch returns the refusal, flagged or
+// fixed.
 func TestSocketRejected(t *testing.T) {
-	linttest.Run(t, unreadclose.Analyzer, "rejectsock")
+	testStreamedReply(t, "rejectsock", "Fetch", "bad magic")
+}
+
+// testStreamedReply runs entry of testdata pkg, a client that writes its
+// package's Request and stops reading a 100,000-byte reply the peer is
+// still sending, then closes; wantErr is what entry returns. The flagged
+// code (pkg/sock.go, reported) resets the peer: its write of the reply or
+// its read fails with ECONNRESET (or EPIPE). The fixed code
+// (sock.go.golden, the suggested fix) drains the reply under a deadline
+// and closes: the peer sends every byte and reads the request, then EOF.
+func testStreamedReply(t *testing.T, pkg, entry, wantErr string) {
+	linttest.Run(t, unreadclose.Analyzer, pkg)
 	if t.Failed() {
 		t.FailNow()
 	}
-	dir := filepath.Join(analysistest.TestData(), "src", "rejectsock")
-	const request = "GET /status HTTP/1.0\r\n\r\n" // rejectsock.Request
+	dir := filepath.Join(analysistest.TestData(), "src", pkg)
+	const request = "GET /status HTTP/1.0\r\n\r\n" // the Request of probesock and rejectsock
 	peer := socktest.Peer{Send: 100_000, CloseWriteAfterSend: true}
 	t.Run("flagged", func(t *testing.T) {
 		t.Parallel()
-		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go"), "Fetch", peer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s (write error %q); Fetch returned %q after %v",
-				i, r.BytesRead, r.Err, r.WriteErr, r.AErr, r.ARan)
+		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go"), entry, peer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s (write error %q); %s returned %q after %v",
+				i, r.BytesRead, r.Err, r.WriteErr, entry, r.AErr, r.ARan)
 			if r.Err != "ECONNRESET" && r.WriteErr != "ECONNRESET" && r.WriteErr != "EPIPE" {
 				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want ECONNRESET or EPIPE",
 					i, r.BytesRead, r.Err, r.WriteErr)
@@ -232,12 +209,12 @@ func TestSocketRejected(t *testing.T) {
 	})
 	t.Run("fixed", func(t *testing.T) {
 		t.Parallel()
-		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go.golden"), "Fetch", peer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s (write error %q); Fetch returned %q after %v",
-				i, r.BytesRead, r.Err, r.WriteErr, r.AErr, r.ARan)
-			if r.AErr != "bad magic" || r.WriteErr != "" || r.Err != "EOF" || r.BytesRead != len(request) {
-				t.Errorf("run %d: peer read %d bytes, then %s (write error %q), Fetch returned %q; want the %d request bytes, then EOF, no write error, and the refusal",
-					i, r.BytesRead, r.Err, r.WriteErr, r.AErr, len(request))
+		for i, r := range socktest.RunN(t, filepath.Join(dir, "sock.go.golden"), entry, peer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s (write error %q); %s returned %q after %v",
+				i, r.BytesRead, r.Err, r.WriteErr, entry, r.AErr, r.ARan)
+			if r.AErr != wantErr || r.WriteErr != "" || r.Err != "EOF" || r.BytesRead != len(request) {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q), %s returned %q; want the %d request bytes, then EOF, no write error, and %q",
+					i, r.BytesRead, r.Err, r.WriteErr, entry, r.AErr, len(request), wantErr)
 			}
 		}
 	})
