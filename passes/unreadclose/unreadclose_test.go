@@ -23,7 +23,8 @@ func TestProbe(t *testing.T) {
 // it returned an error of its own) is no reply read in full and no end of
 // the read side: a Close after it is reported in a request-response loop
 // and after a request; a helper whose errors are all its reads' own, one
-// that also wrote (it refused a complete reply), and a drain are not.
+// that also wrote (it refused a complete reply), one that refuses with a
+// sentinel error (its outcome is unknown), and a drain are not.
 func TestRejected(t *testing.T) {
 	linttest.Run(t, unreadclose.Analyzer, "rejected")
 }

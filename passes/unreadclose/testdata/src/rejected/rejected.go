@@ -127,3 +127,37 @@ func callDrained(c net.Conn, req []byte) ([]byte, error) {
 	}
 	return reply, c.Close()
 }
+
+// errShort is a sentinel error. A package variable may be nil, and some
+// sentinels mean that the read side ended (io.ErrUnexpectedEOF), so a
+// helper path that returns one has an unknown outcome: not a rejected
+// read.
+var errShort = errors.New("short frame")
+
+// readSentinel refuses a short frame with the sentinel.
+func readSentinel(r io.Reader) ([]byte, error) {
+	buf := make([]byte, 64)
+	n, err := r.Read(buf)
+	if err != nil {
+		return nil, err
+	}
+	if n < 8 {
+		return nil, errShort
+	}
+	return buf[:n], nil
+}
+
+// echoSentinel is echo over readSentinel: not reported.
+func echoSentinel(c net.Conn) {
+	for {
+		msg, err := readSentinel(c)
+		if err != nil {
+			c.Close()
+			return
+		}
+		if _, err := c.Write(msg); err != nil {
+			c.Close()
+			return
+		}
+	}
+}
