@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/ioutil"
 	"net"
+	"net/mail"
 	"time"
 )
 
@@ -134,4 +135,41 @@ func receive(l net.Listener) ([]byte, error) {
 	}
 	defer conn.Close()      // want `"k":"close".*"reason":"judged"`
 	return io.ReadAll(conn) // want `"k":"site".*"op":"drain","rule":"writeclose".*"excluded":"nothing is written to the conn before its Close`
+}
+
+// finish is a helper that writes, half-closes and drains: a drain site
+// where it is called before a Close.
+func finish(c net.Conn) {
+	c.Write([]byte("bye"))
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	io.Copy(io.Discard, c)
+}
+
+// echoMessages reads with another package's Read function
+// (mail.ReadMessage), writes, and on a read error finishes before the
+// deferred Close: the last op before the removed drain is that read, so
+// the mutant expects unreadclose.
+func echoMessages(c net.Conn) {
+	defer c.Close() // want `"k":"close".*"reason":"judged"` `"k":"site".*"op":"insert-linger"`
+	for {
+		m, err := mail.ReadMessage(c)
+		if err != nil {
+			finish(c) // want `"k":"site".*"op":"drain","rule":"unreadclose"`
+			return
+		}
+		io.Copy(c, m.Body)
+	}
+}
+
+// leave finishes and returns on a failed hello: the Close found after it
+// in the source is not on that path, so the site is excluded (its mutant
+// leaks the conn).
+func leave(c net.Conn) error {
+	if _, err := c.Write([]byte("hello")); err != nil {
+		finish(c) // want `"k":"site".*"op":"drain".*"excluded":"the function returns right after the removed code`
+		return err
+	}
+	return c.Close() // want `"k":"close".*"reason":"judged"` `"k":"site".*"op":"insert-linger"`
 }
