@@ -237,7 +237,7 @@ func isNilConst(v ssa.Value) bool {
 // A path that also wrote is not one: a helper that sends a request and
 // refuses the answer (an HTTP status other than 101, PostgreSQL's 'N' to
 // an SSLRequest) has usually read a complete reply, which the peer
-// follows with nothing; on the corpus, both such paths were
+// follows with nothing; on the corpus both such paths had
 // (docs/design.md, "Edge events").
 func rejects(p []Kind, o outcome) bool {
 	if o != nonNilErr || len(p) == 0 {
