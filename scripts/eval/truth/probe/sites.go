@@ -673,9 +673,21 @@ func (sf *siteFinder) removeSite(opName, rule string, c *op, rm ...*op) site {
 }
 
 // returnsAfter reports whether n, the statement a mutant removes, is
-// directly followed by a return statement in its block. (A removed call
-// that is part of a larger statement is replaced, not removed: false.)
+// directly followed by a return statement in its block, outside function
+// literals (a closure's return does not end its caller's path). A removed
+// call that is part of a larger statement is replaced, not removed:
+// false.
 func (sf *siteFinder) returnsAfter(n ast.Node) bool {
+	inClosure := false
+	ast.Inspect(sf.f, func(m ast.Node) bool {
+		if fl, ok := m.(*ast.FuncLit); ok && fl.Pos() <= n.Pos() && n.End() <= fl.End() {
+			inClosure = true
+		}
+		return !inClosure
+	})
+	if inClosure {
+		return false
+	}
 	after := false
 	ast.Inspect(sf.f, func(m ast.Node) bool {
 		var list []ast.Stmt

@@ -173,3 +173,15 @@ func leave(c net.Conn) error {
 	}
 	return c.Close() // want `"k":"close".*"reason":"judged"` `"k":"site".*"op":"insert-linger"`
 }
+
+// finishInClosure finishes inside a closure that then returns: the
+// closure's return does not end this function's path, so the Close
+// after the call is on it and the site is not excluded.
+func finishInClosure(c net.Conn) {
+	c.Write([]byte("x"))
+	func() {
+		finish(c) // want `"k":"site".*"op":"drain".*"edits":\[[^\]]*\],"func":"p\.finishInClosure"`
+		return
+	}()
+	c.Close() // want `"k":"close".*"reason":"judged"` `"k":"site".*"op":"insert-linger"`
+}
