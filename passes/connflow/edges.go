@@ -234,6 +234,10 @@ func isNilConst(v ssa.Value) bool {
 // means neither that the read side ended nor that the conn broke
 // (rejectedRead).
 //
+// Nor is the path of a helper that also acts on another of its streams
+// (use.shared): a copy helper whose write to its destination failed
+// returns that error after reading its source.
+//
 // A path that also wrote is not one: a helper that sends a request and
 // refuses the answer (an HTTP status other than 101, PostgreSQL's 'N' to
 // an SSLRequest) has usually read a complete reply, which the peer

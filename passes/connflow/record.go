@@ -180,7 +180,7 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 	var paths alternatives
 	for i, p := range u.paths {
 		var evs []*Event
-		rejected := u.mode == modeCall && u.via != "" && i < len(u.outcomes) && rejects(p, u.outcomes[i])
+		rejected := u.mode == modeCall && u.via != "" && !u.shared && i < len(u.outcomes) && rejects(p, u.outcomes[i])
 		for j, k := range p {
 			if u.via != "" && k.goroutineOnly() {
 				continue // the callee's goroutines, started and waited for inside it

@@ -85,6 +85,22 @@ func (s *Summary) String() string {
 	return "effects(" + strings.Join(parts, " ") + ")"
 }
 
+// actsOnOther reports whether some path of a parameter other than i does
+// something to it: the function's error may then come from that stream.
+func (s *Summary) actsOnOther(i int) bool {
+	for _, p := range s.Params {
+		if p.Index == i {
+			continue
+		}
+		for _, path := range p.Paths {
+			if strings.TrimLeft(path, "-+") != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // param returns the effect on parameter i, if summarized.
 func (s *Summary) param(i int) (ParamEffect, bool) {
 	for _, p := range s.Params {

@@ -161,3 +161,26 @@ func echoSentinel(c net.Conn) {
 		}
 	}
 }
+
+// pipe copies src into dst until either fails: its error after reading
+// src may be dst's (a failed write), so it is no rejected read of src.
+func pipe(dst, src net.Conn) error {
+	buf := make([]byte, 4096)
+	for {
+		n, err := src.Read(buf)
+		if err != nil {
+			return err
+		}
+		if _, err := dst.Write(buf[:n]); err != nil {
+			return err
+		}
+	}
+}
+
+// relay tears both sides down when the copy fails: not reported.
+func relay(dst, src net.Conn) {
+	if err := pipe(dst, src); err != nil {
+		src.Close()
+		dst.Close()
+	}
+}
