@@ -37,10 +37,11 @@ type use struct {
 	linger     LingerValue
 	escape     string // if set, the conn escapes for this reason (a closure that cannot be analyzed)
 	prefix     bool   // a read of a bounded prefix (Event.Prefix)
-	// shared is set when the callee also acts on another of its
-	// conn-like parameters: its error may be that stream's (a copy
-	// helper whose write to its destination failed), so no path of this
-	// one is a rejected read (edges.go, rejects).
+	// shared is set when the callee acts on more than one stream (conn-like
+	// parameters, free variables, object fields): its error may be
+	// another stream's (a copy helper whose write to its destination
+	// failed), so no path of this one is a rejected read (edges.go,
+	// rejects).
 	shared bool
 }
 
@@ -235,7 +236,7 @@ func (b *funcBuilder) summarizedFrom(s callSite, mode callMode, callee *ssa.Func
 		if pe, ok := sum.param(i + bound); ok {
 			paths, outs := decodePaths(pe.Paths)
 			d.uses = append(d.uses, use{value: o, operand: i, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
-				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.actsOnOther(i + bound)})
+				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1})
 		}
 	}
 	if bound == 0 {

@@ -32,7 +32,8 @@ func (b *funcBuilder) closureCall(s callSite, mode callMode, mc *ssa.MakeClosure
 		for _, fe := range sum.FreeVars {
 			if fe.Index == i {
 				paths, outs := decodePaths(fe.Paths)
-				d.uses = append(d.uses, use{value: bind, operand: -1, mode: mode, paths: paths, outcomes: outs, via: "a closure"})
+				d.uses = append(d.uses, use{value: bind, operand: -1, mode: mode, paths: paths, outcomes: outs, via: "a closure",
+					shared: sum.streams() > 1})
 			}
 		}
 	}
@@ -43,7 +44,7 @@ func (b *funcBuilder) closureCall(s callSite, mode callMode, mc *ssa.MakeClosure
 		if pe, ok := sum.param(i); ok {
 			paths, outs := decodePaths(pe.Paths)
 			d.uses = append(d.uses, use{value: a, operand: i, mode: mode, paths: paths, outcomes: outs, via: "a closure",
-				calleeOwns: true, onErr: errKindOf(paths)})
+				calleeOwns: true, onErr: errKindOf(paths), shared: sum.streams() > 1})
 		}
 	}
 	return d

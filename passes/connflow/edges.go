@@ -234,7 +234,7 @@ func isNilConst(v ssa.Value) bool {
 // means neither that the read side ended nor that the conn broke
 // (rejectedRead).
 //
-// Nor is the path of a helper that also acts on another of its streams
+// Nor is the path of a helper that acts on more than one stream
 // (use.shared): a copy helper whose write to its destination failed
 // returns that error after reading its source.
 //

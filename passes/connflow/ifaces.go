@@ -114,6 +114,7 @@ func (b *funcBuilder) implementedCall(s callSite, mode callMode, call *ssa.CallC
 			paths, outs := decodePaths(pe.Paths)
 			u.paths = append(u.paths, paths...)
 			u.outcomes = append(u.outcomes, outs...)
+			u.shared = u.shared || sum.streams() > 1
 		}
 		u.onErr = errKindOf(u.paths)
 		d.uses = append(d.uses, u)

@@ -182,7 +182,7 @@ func (b *funcBuilder) objectUses(s callSite, mode callMode, callee *ssa.Function
 				operand = i // the wrapper operand is accounted for
 			}
 			uses = append(uses, use{conn: c, operand: operand, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
-				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths)})
+				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1})
 		}
 		for _, h := range sum.HandsOn {
 			if h == i {

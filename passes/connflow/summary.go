@@ -85,20 +85,35 @@ func (s *Summary) String() string {
 	return "effects(" + strings.Join(parts, " ") + ")"
 }
 
-// actsOnOther reports whether some path of a parameter other than i does
-// something to it: the function's error may then come from that stream.
-func (s *Summary) actsOnOther(i int) bool {
-	for _, p := range s.Params {
-		if p.Index == i {
-			continue
-		}
-		for _, path := range p.Paths {
-			if strings.TrimLeft(path, "-+") != "" {
+// streams returns how many of the function's conn-like parameters, free
+// variables and object fields some path acts on. With more than one, an
+// error the function returns after acting on one may be another's.
+func (s *Summary) streams() int {
+	acts := func(paths []string) bool {
+		for _, p := range paths {
+			if strings.TrimLeft(p, "-+") != "" {
 				return true
 			}
 		}
+		return false
 	}
-	return false
+	n := 0
+	for _, p := range s.Params {
+		if acts(p.Paths) {
+			n++
+		}
+	}
+	for _, p := range s.FreeVars {
+		if acts(p.Paths) {
+			n++
+		}
+	}
+	for _, f := range s.Fields {
+		if acts(f.Paths) {
+			n++
+		}
+	}
+	return n
 }
 
 // param returns the effect on parameter i, if summarized.
