@@ -198,8 +198,8 @@ func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral
 		if k == Linger && len(s.ops) > 1 {
 			u.linger = lingerOf(s.ops[1])
 		}
-		if isFunc && k == Write && buffered(s.ops[e.operand]) {
-			k = BufWrite // fmt.Fprintf(bw, ...) fills bw's buffer
+		if k == Write && (isFunc && buffered(s.ops[e.operand]) || !isFunc && encodesIntoBuffer(s.ops[e.operand])) {
+			k = BufWrite // fmt.Fprintf(bw, ...), json.NewEncoder(bw).Encode(v): bw's buffer
 		}
 		if isFunc && k == ReadEOF && boundedPrefix(s, e.operand) {
 			// io.ReadAll(io.LimitReader(c, 512)) keeps 512 bytes; where it
@@ -283,6 +283,26 @@ func setKind(m map[ssa.Value]map[*Conn]Kind, v ssa.Value, c *Conn, k Kind) {
 func buffered(v ssa.Value) bool {
 	v = unconvert(v)
 	return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
+}
+
+// bufferingEncoders are the catalogue's encoders whose Encode writes into
+// their writer without flushing it (textproto.Writer's PrintfLine flushes
+// its bufio.Writer, and is a write to the conn).
+var bufferingEncoders = map[[2]string]bool{
+	{"encoding/json", "NewEncoder"}: true,
+	{"encoding/gob", "NewEncoder"}:  true,
+}
+
+// encodesIntoBuffer reports whether v is an encoder made here over a
+// bufio buffer, json.NewEncoder(bw): what it encodes waits in bw until a
+// Flush. Only an encoder whose construction is in sight: one received as
+// a parameter or loaded from a field stays a writer to the conn.
+func encodesIntoBuffer(v ssa.Value) bool {
+	call, ok := unconvert(v).(*ssa.Call)
+	if !ok || !bufferingEncoders[keyOf(&call.Call)] || len(call.Call.Args) == 0 {
+		return false
+	}
+	return buffered(call.Call.Args[0])
 }
 
 // boundedPrefix reports whether operand i of a package function that

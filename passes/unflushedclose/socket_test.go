@@ -38,6 +38,7 @@ func TestSocket(t *testing.T) {
 	}{
 		{"One", 1_000, 0},
 		{"Ten", 10_000, 8_192},
+		{"Encoded", 1_000, 0}, // through json.NewEncoder(bw)
 	} {
 		for _, v := range []struct {
 			name, file string

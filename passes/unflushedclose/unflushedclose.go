@@ -68,7 +68,11 @@ func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix
 	if wcall == nil {
 		return analysis.SuggestedFix{}, false
 	}
-	name, obj, ok := writerVar(p, fix.Operand(p, wcall, write.Operand))
+	e := fix.Operand(p, wcall, write.Operand)
+	if e != nil && !hasFlush(p.TypesInfo.TypeOf(e)) {
+		e = encoderWriter(p, wci, write.Operand) // json.NewEncoder(bw).Encode: flush bw
+	}
+	name, obj, ok := writerVar(p, e)
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}
@@ -112,4 +116,41 @@ func writerVar(p *lint.Pass, e ast.Expr) (string, *types.Var, bool) {
 	}
 	obj, ok := p.TypesInfo.Uses[w].(*types.Var)
 	return w.Name, obj, ok
+}
+
+// hasFlush reports whether t has a Flush method.
+func hasFlush(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Flush")
+	_, ok := obj.(*types.Func)
+	return ok
+}
+
+// encoderWriter returns the writer argument of the constructor of
+// operand i of call, an encoder made over a buffered writer
+// (json.NewEncoder(bw)): the model records its Encode as a buffered
+// write only when that construction is in the function.
+func encoderWriter(p *lint.Pass, call ssa.CallInstruction, i int) ast.Expr {
+	c := call.Common()
+	if c.IsInvoke() || i >= len(c.Args) {
+		return nil
+	}
+	v := c.Args[i]
+	for {
+		switch x := v.(type) {
+		case *ssa.MakeInterface:
+			v = x.X
+			continue
+		case *ssa.ChangeInterface:
+			v = x.X
+			continue
+		case *ssa.Call:
+			if ctor, _ := fix.CallExpr(p, x.Pos()); ctor != nil && len(ctor.Args) > 0 {
+				return ctor.Args[0]
+			}
+		}
+		return nil
+	}
 }

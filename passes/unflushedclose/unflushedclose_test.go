@@ -17,3 +17,10 @@ func Test(t *testing.T) {
 func TestWrapFields(t *testing.T) {
 	linttest.Run(t, unflushedclose.Analyzer, "wrapfields")
 }
+
+// TestEncoders: a json or gob encoder made over a bufio.Writer fills its
+// buffer; closing the conn without a Flush is reported, and the fix
+// flushes the writer under the encoder.
+func TestEncoders(t *testing.T) {
+	linttest.Run(t, unflushedclose.Analyzer, "encoders")
+}

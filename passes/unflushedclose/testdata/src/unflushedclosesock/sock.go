@@ -6,7 +6,9 @@ package unflushedclosesock
 
 import (
 	"bufio"
+	"encoding/json"
 	"net"
+	"strings"
 )
 
 // Chunk is the size of each buffered write.
@@ -22,7 +24,7 @@ func One(c net.Conn) error {
 		c.Close()
 		return err
 	}
-	return c.Close() // want `conn is closed while a buffered write \(line 21\) is unflushed`
+	return c.Close() // want `conn is closed while a buffered write \(line 23\) is unflushed`
 }
 
 // Ten writes ten Chunks into a bufio.Writer over c (default size, 4,096
@@ -36,5 +38,18 @@ func Ten(c net.Conn) error {
 			return err
 		}
 	}
-	return c.Close() // want `conn is closed while a buffered write \(line 34\) is unflushed`
+	return c.Close() // want `conn is closed while a buffered write \(line 36\) is unflushed`
+}
+
+// Encoded encodes a JSON string of Chunk bytes (997 letters, two quotes
+// and json.Encoder's newline) through an encoder over a bufio.Writer over
+// c, and closes c. In sock.go the encoded bytes stay in the buffer: the
+// peer reads 0 bytes and a clean EOF.
+func Encoded(c net.Conn) error {
+	bw := bufio.NewWriter(c)
+	if err := json.NewEncoder(bw).Encode(strings.Repeat("a", Chunk-3)); err != nil {
+		c.Close()
+		return err
+	}
+	return c.Close() // want `conn is closed while a buffered write \(line 50\) is unflushed`
 }
