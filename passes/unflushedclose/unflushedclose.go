@@ -72,6 +72,11 @@ func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix
 	if e != nil && !hasFlush(p.TypesInfo.TypeOf(e)) {
 		e = encoderWriter(p, wci, write.Operand) // json.NewEncoder(bw).Encode: flush bw
 	}
+	if e == nil || !hasFlush(p.TypesInfo.TypeOf(e)) {
+		// A writer viewed as an io.Writer (var w io.Writer = bw):
+		// w.Flush() would not build.
+		return analysis.SuggestedFix{}, false
+	}
 	name, obj, ok := writerVar(p, e)
 	if !ok {
 		return analysis.SuggestedFix{}, false

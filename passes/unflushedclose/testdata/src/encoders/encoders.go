@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"encoding/gob"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/textproto"
@@ -17,12 +18,12 @@ func encodeThenClose(c net.Conn, v any) {
 	bw := bufio.NewWriter(c)
 	enc := json.NewEncoder(bw)
 	enc.Encode(v)
-	c.Close() // want `conn is closed while a buffered write \(line 19\) is unflushed`
+	c.Close() // want `conn is closed while a buffered write \(line 20\) is unflushed`
 }
 
 func gobDeferred(c net.Conn, v any) error {
 	bw := bufio.NewWriter(c)
-	defer c.Close() // want `conn is closed while a buffered write \(line 26\) is unflushed`
+	defer c.Close() // want `conn is closed while a buffered write \(line 27\) is unflushed`
 	return gob.NewEncoder(bw).Encode(v)
 }
 
@@ -39,7 +40,7 @@ func replies(c net.Conn, vs []any) {
 			return
 		}
 	}
-	c.Close() // want `conn is closed while a buffered write \(line 37\) is unflushed`
+	c.Close() // want `conn is closed while a buffered write \(line 38\) is unflushed`
 }
 
 // ---- not reported ----
@@ -79,4 +80,14 @@ func encoderParam(c net.Conn, enc *json.Encoder, v any) {
 	enc.Encode(v)
 	io.ReadAll(c)
 	c.Close()
+}
+
+// ---- reported without a fix ----
+
+// The buffered writer is only seen as an io.Writer: `w.Flush()` would not
+// build, so the finding comes without a fix.
+func asWriter(c net.Conn) {
+	var w io.Writer = bufio.NewWriter(c)
+	fmt.Fprintf(w, "QUIT\r\n")
+	c.Close() // want `conn is closed while a buffered write \(line 91\) is unflushed`
 }
