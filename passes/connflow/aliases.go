@@ -158,7 +158,7 @@ func viewOf(v ssa.Value) ssa.Value {
 		case *ssa.Convert:
 			v = x.X
 		case *ssa.Call:
-			idx, ok := wrapperConstructors[keyOf(&x.Call)]
+			idx, ok := wrapperArgs(&x.Call)
 			if !ok || len(idx) != 1 || idx[0] >= len(x.Call.Args) {
 				return v
 			}
@@ -189,6 +189,65 @@ func storedOnce(a *ssa.Alloc) ssa.Value {
 		}
 	}
 	return val
+}
+
+// bufferedEncoderParams finds, for each function with aliased parameters,
+// those that every call passes an encoder made over a bufio.Writer
+// (encodesIntoBuffer): joined to the conn, such a parameter's Encodes are
+// buffered writes, which the caller could no longer tell apart in the
+// group's one summary.
+func bufferedEncoderParams(funcs []*ssa.Function, aliases map[*ssa.Function][]int) map[*ssa.Function][]bool {
+	if len(aliases) == 0 {
+		return nil
+	}
+	out := map[*ssa.Function][]bool{}
+	for fn, groups := range aliases {
+		buffered := make([]bool, len(groups))
+		for j, g := range groups {
+			t := fn.Params[j].Type()
+			buffered[j] = g >= 0 && (conventionalCodec(t) == encoderCodec || namedIsEncoder(t))
+		}
+		out[fn] = buffered
+	}
+	for _, caller := range funcs {
+		for _, blk := range caller.Blocks {
+			for _, instr := range blk.Instrs {
+				ci, ok := instr.(ssa.CallInstruction)
+				if !ok || ci.Common().IsInvoke() {
+					continue
+				}
+				callee, ok := ci.Common().Value.(*ssa.Function)
+				if !ok || out[callee] == nil {
+					continue
+				}
+				args := ci.Common().Args
+				for j := range out[callee] {
+					if j >= len(args) || !encodesIntoBuffer(args[j]) {
+						out[callee][j] = false
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// namedIsEncoder reports whether t is one of the catalogue's buffering
+// encoders' types (json.Encoder, gob.Encoder).
+func namedIsEncoder(t types.Type) bool {
+	return namedIs(t, "encoding/json", "Encoder") || namedIs(t, "encoding/gob", "Encoder")
+}
+
+// encodesIntoBufferParam reports whether v is a parameter of the function
+// that every caller passes an encoder made over a bufio.Writer.
+func (b *funcBuilder) encodesIntoBufferParam(v ssa.Value) bool {
+	p, ok := unconvert(v).(*ssa.Parameter)
+	if !ok {
+		return false
+	}
+	enc := b.ps.bufferedEncoders[b.fn]
+	i := slices.Index(b.fn.Params, p)
+	return i >= 0 && i < len(enc) && enc[i]
 }
 
 // joinAliasedParams joins the parameters that every caller passes as one

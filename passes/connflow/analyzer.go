@@ -161,6 +161,7 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 	}
 	ps.refineParams(funcs, called)
 	ps.aliases = aliasedParams(funcs, called)
+	ps.bufferedEncoders = bufferedEncoderParams(funcs, ps.aliases)
 	for _, fn := range funcs {
 		current = fn
 		if m := ps.model(fn); m != nil && len(m.Conns) > 0 {
@@ -247,6 +248,9 @@ type pkgState struct {
 	// aliases are, per function, the parameters every caller passes as
 	// one conn (aliases.go).
 	aliases map[*ssa.Function][]int
+	// bufferedEncoders are, per function with aliases, the parameters
+	// every caller passes an encoder made over a bufio.Writer (aliases.go).
+	bufferedEncoders map[*ssa.Function][]bool
 	// lingerParams are the functions' parameters that reach a linger
 	// setting, and directives the package's //teardown: directives
 	// (lingercalls.go).

@@ -121,13 +121,13 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	mode := modeOf(s.instr)
 	if call.IsInvoke() {
 		if effs, ok := methodEffects(call.Value.Type(), call.Method.Name()); ok {
-			return catalogued(s, mode, effs, false, 0)
+			return b.catalogued(s, mode, effs, false, 0)
 		}
 		if effs, ok := halfCloseMethods[call.Method.Name()]; ok && b.tracked(call.Value) {
 			// A conn viewed through an interface of its own
 			// (`type closeWriter interface{ CloseWrite() error }`):
 			// its half-close is the conn's.
-			return catalogued(s, mode, effs, false, 0)
+			return b.catalogued(s, mode, effs, false, 0)
 		}
 		if d, ok := b.implementedCall(s, mode, call); ok {
 			return d // the package's own closed interface (ifaces.go)
@@ -139,7 +139,7 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	}
 	callee := call.StaticCallee()
 	key, _ := funcKey(callee)
-	if idx, ok := wrapperConstructors[key]; ok {
+	if idx, ok := wrapperArgs(call); ok {
 		return decision{neutral: idx, known: true}
 	}
 	if d, ok := b.freshDecision(s); ok {
@@ -147,11 +147,11 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	}
 	if callee != nil && callee.Signature.Recv() != nil && len(s.ops) > 0 {
 		if effs, ok := methodEffects(callee.Signature.Recv().Type(), callee.Name()); ok {
-			return catalogued(s, mode, effs, false, 0)
+			return b.catalogued(s, mode, effs, false, 0)
 		}
 	}
 	if effs, ok := funcEffects[key]; ok {
-		return catalogued(s, mode, effs, true)
+		return b.catalogued(s, mode, effs, true)
 	}
 	if i, ok := goLaunchers[key]; ok && i < len(s.ops) {
 		if inner, ok := s.ops[i].(*ssa.MakeClosure); ok {
@@ -187,7 +187,7 @@ func launchesClosure(call *ssa.CallCommon) bool {
 // argument after the receiver of SetLinger is its linger value. The
 // operands in neutral (a method's receiver) are understood even when the
 // method does nothing to them.
-func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral ...int) decision {
+func (b *funcBuilder) catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral ...int) decision {
 	d := decision{neutral: neutral, known: true}
 	for _, e := range effs {
 		if e.operand >= len(s.ops) {
@@ -198,7 +198,7 @@ func catalogued(s callSite, mode callMode, effs []opEffect, isFunc bool, neutral
 		if k == Linger && len(s.ops) > 1 {
 			u.linger = lingerOf(s.ops[1])
 		}
-		if k == Write && (isFunc && buffered(s.ops[e.operand]) || !isFunc && encodesIntoBuffer(s.ops[e.operand])) {
+		if k == Write && (isFunc && buffered(s.ops[e.operand]) || !isFunc && (encodesIntoBuffer(s.ops[e.operand]) || b.encodesIntoBufferParam(s.ops[e.operand]))) {
 			k = BufWrite // fmt.Fprintf(bw, ...), json.NewEncoder(bw).Encode(v): bw's buffer
 		}
 		if isFunc && k == ReadEOF && boundedPrefix(s, e.operand) {
@@ -235,6 +235,9 @@ func (b *funcBuilder) summarizedFrom(s callSite, mode callMode, callee *ssa.Func
 		}
 		if pe, ok := sum.param(i + bound); ok {
 			paths, outs := decodePaths(pe.Paths)
+			if encodesIntoBuffer(o) {
+				paths = intoBuffer(paths) // handle(json.NewEncoder(bw)): its Encodes fill bw
+			}
 			d.uses = append(d.uses, use{value: o, operand: i, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
 				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1})
 		}
@@ -299,10 +302,33 @@ var bufferingEncoders = map[[2]string]bool{
 // a parameter or loaded from a field stays a writer to the conn.
 func encodesIntoBuffer(v ssa.Value) bool {
 	call, ok := unconvert(v).(*ssa.Call)
-	if !ok || !bufferingEncoders[keyOf(&call.Call)] || len(call.Call.Args) == 0 {
+	if !ok || len(call.Call.Args) == 0 {
+		return false
+	}
+	if !bufferingEncoders[keyOf(&call.Call)] && conventionalCodec(call.Type()) != encoderCodec {
+		return false
+	}
+	if _, ok := wrapperArgs(&call.Call); !ok {
 		return false
 	}
 	return buffered(call.Call.Args[0])
+}
+
+// intoBuffer returns paths with their writes made buffered writes: the
+// paths of a helper given an encoder made over a bufio.Writer, whose
+// writes through the encoder land in the buffer (encodesIntoBuffer).
+func intoBuffer(paths [][]Kind) [][]Kind {
+	out := make([][]Kind, len(paths))
+	for i, p := range paths {
+		q := slices.Clone(p)
+		for j, k := range q {
+			if k == Write {
+				q[j] = BufWrite
+			}
+		}
+		out[i] = q
+	}
+	return out
 }
 
 // boundedPrefix reports whether operand i of a package function that

@@ -246,7 +246,7 @@ func (b *funcBuilder) loaded(in *ssa.UnOp) {
 // is that conn (a tls.Client over an untracked conn is made here); any
 // other conn-like result is made by the call.
 func (b *funcBuilder) called(in *ssa.Call) {
-	if idx, ok := wrapperConstructors[keyOf(&in.Call)]; ok {
+	if idx, ok := wrapperArgs(&in.Call); ok {
 		ops := operands(&in.Call)
 		for _, i := range idx {
 			if i < len(ops) {

@@ -2,6 +2,7 @@ package connflow
 
 import (
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -174,6 +175,24 @@ var wrapperConstructors = map[[2]string][]int{
 	{"crypto/tls.Conn", "NetConn"}:  {0},
 }
 
+// wrapperArgs returns the operands whose conn the result of call is:
+// those of a wrapper constructor of the catalogue, or the writer (reader)
+// of a conventional codec's NewEncoder (NewDecoder) (conventionalCodec).
+func wrapperArgs(call *ssa.CallCommon) ([]int, bool) {
+	if idx, ok := wrapperConstructors[keyOf(call)]; ok {
+		return idx, true
+	}
+	fn := call.StaticCallee()
+	if fn == nil || fn.Signature.Recv() != nil || fn.Signature.Results().Len() == 0 {
+		return nil, false
+	}
+	if name := fn.Name(); (name == "NewEncoder" || name == "NewDecoder") &&
+		conventionalCodec(fn.Signature.Results().At(0).Type()) != notCodec {
+		return []int{0}, true
+	}
+	return nil, false
+}
+
 // goLaunchers start their func argument in a new goroutine, like a go statement.
 var goLaunchers = map[[2]string]int{
 	{"sync.WaitGroup", "Go"}:                   1,
@@ -214,6 +233,18 @@ func funcKey(fn *ssa.Function) ([2]string, bool) {
 func methodEffects(recv types.Type, name string) ([]opEffect, bool) {
 	if pkg, typ := typeName(recv); wrapperMethods[[2]string{pkg, typ}] != nil {
 		return wrapperMethods[[2]string{pkg, typ}][name], true
+	}
+	switch conventionalCodec(recv) {
+	case encoderCodec:
+		if strings.HasPrefix(name, "Encode") {
+			return []opEffect{eff(0, Write, Failed)}, true
+		}
+		return nil, false
+	case decoderCodec:
+		if strings.HasPrefix(name, "Decode") {
+			return []opEffect{eff(0, Read, ReadEOF)}, true
+		}
+		return nil, false
 	}
 	if effs, ok := connMethods[name]; ok && IsConnLike(recv) {
 		return effs, true

@@ -2,6 +2,7 @@ package connflow
 
 import (
 	"go/types"
+	"strings"
 )
 
 // This file decides what a connection is, by its type. The predicates
@@ -135,7 +136,7 @@ func IsConnLike(t types.Type) bool {
 			}
 		}
 	}
-	return isWrapperName(pkg, name)
+	return isWrapperName(pkg, name) || conventionalCodec(t) != notCodec
 }
 
 // isWrapper reports whether t is a byte-carrying wrapper type.
@@ -174,4 +175,66 @@ func mentionsConn(t types.Type) bool {
 	}
 	return IsConn(t) || isLingerStruct(t) || namedIs(t, "net/http", "Hijacker") ||
 		namedIs(t, "net", "Listener") || namedIs(t, "net", "TCPListener") || namedIs(t, "net", "Dialer")
+}
+
+// codecKind says which side of the stream a conventional codec type
+// carries (conventionalCodec).
+type codecKind int
+
+const (
+	notCodec codecKind = iota
+	encoderCodec
+	decoderCodec
+)
+
+// conventionalCodec says whether t is (a pointer to) an encoder or a
+// decoder of a package outside the standard library that follows
+// encoding/json's convention: a type named Encoder with a method Encode,
+// made by the package's NewEncoder(w io.Writer, ...) *Encoder (Decoder,
+// Decode, NewDecoder(r io.Reader, ...) *Decoder). go-msgpack's and
+// ugorji's codec, vmihailenco's msgpack, fxamacker's cbor and
+// BurntSushi's toml have that shape. A value built over a conn by such a
+// constructor is that conn (wrapperArgs); its Encode methods write to it
+// and its Decode methods read from it (methodEffects), and its other
+// methods are unknown. The standard library's codecs are in the
+// catalogue by name (encoding/xml, whose Encoder buffers and has a
+// Close, is not among them).
+func conventionalCodec(t types.Type) codecKind {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || isStd(n.Obj().Pkg().Path()) {
+		return notCodec
+	}
+	var kind codecKind
+	var method, param string
+	switch n.Obj().Name() {
+	case "Encoder":
+		kind, method, param = encoderCodec, "Encode", "Writer"
+	case "Decoder":
+		kind, method, param = decoderCodec, "Decode", "Reader"
+	default:
+		return notCodec
+	}
+	ctor, ok := n.Obj().Pkg().Scope().Lookup("New" + n.Obj().Name()).(*types.Func)
+	if !ok {
+		return notCodec
+	}
+	sig := ctor.Signature()
+	if sig.Params().Len() == 0 || !namedIs(sig.Params().At(0).Type(), "io", param) ||
+		sig.Results().Len() == 0 || !types.Identical(sig.Results().At(0).Type(), types.NewPointer(n)) {
+		return notCodec
+	}
+	if m, _, _ := types.LookupFieldOrMethod(types.NewPointer(n), false, n.Obj().Pkg(), method); m == nil {
+		return notCodec
+	}
+	return kind
+}
+
+// isStd reports whether path is a standard library package's: no dot in
+// its first element.
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
 }

@@ -137,12 +137,33 @@ func hasFlush(t types.Type) bool {
 // operand i of call, an encoder made over a buffered writer
 // (json.NewEncoder(bw)): the model records its Encode as a buffered
 // write only when that construction is in the function.
+//
+// A helper given the encoder beside a reader over the same conn
+// (handle(r, dec, enc)) has one summary for the conn, which may speak
+// for another operand than the encoder: the call's other operands are
+// tried after operand i.
 func encoderWriter(p *lint.Pass, call ssa.CallInstruction, i int) ast.Expr {
 	c := call.Common()
 	if c.IsInvoke() || i >= len(c.Args) {
 		return nil
 	}
-	v := c.Args[i]
+	order := append([]int{i}, make([]int, 0, len(c.Args))...)
+	for j := range c.Args {
+		if j != i {
+			order = append(order, j)
+		}
+	}
+	for _, j := range order {
+		if e := constructorWriter(p, c.Args[j]); e != nil && hasFlush(p.TypesInfo.TypeOf(e)) {
+			return e
+		}
+	}
+	return nil
+}
+
+// constructorWriter returns the first argument of the call that made v,
+// the writer of an encoder constructor, or nil.
+func constructorWriter(p *lint.Pass, v ssa.Value) ast.Expr {
 	for {
 		switch x := v.(type) {
 		case *ssa.MakeInterface:

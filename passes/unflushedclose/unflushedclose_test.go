@@ -24,3 +24,10 @@ func TestWrapFields(t *testing.T) {
 func TestEncoders(t *testing.T) {
 	linttest.Run(t, unflushedclose.Analyzer, "encoders")
 }
+
+// TestCodecs: another package's encoder that follows encoding/json's
+// convention is judged like json.Encoder, also through a helper that
+// receives it beside a reader over the same conn.
+func TestCodecs(t *testing.T) {
+	linttest.Run(t, unflushedclose.Analyzer, "codecs")
+}
