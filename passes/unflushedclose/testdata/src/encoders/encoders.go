@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/textproto"
 )
 
 // ---- reported ----
@@ -18,12 +17,12 @@ func encodeThenClose(c net.Conn, v any) {
 	bw := bufio.NewWriter(c)
 	enc := json.NewEncoder(bw)
 	enc.Encode(v)
-	c.Close() // want `conn is closed while a buffered write \(line 20\) is unflushed`
+	c.Close() // want `conn is closed while a buffered write \(line 19\) is unflushed`
 }
 
 func gobDeferred(c net.Conn, v any) error {
 	bw := bufio.NewWriter(c)
-	defer c.Close() // want `conn is closed while a buffered write \(line 27\) is unflushed`
+	defer c.Close() // want `conn is closed while a buffered write \(line 26\) is unflushed`
 	return gob.NewEncoder(bw).Encode(v)
 }
 
@@ -40,7 +39,7 @@ func replies(c net.Conn, vs []any) {
 			return
 		}
 	}
-	c.Close() // want `conn is closed while a buffered write \(line 38\) is unflushed`
+	c.Close() // want `conn is closed while a buffered write \(line 37\) is unflushed`
 }
 
 // ---- not reported ----
@@ -66,14 +65,6 @@ func unbuffered(c net.Conn, v any) {
 	c.Close()
 }
 
-// textproto.Writer flushes its bufio.Writer after every line.
-func textprotoLine(c net.Conn) {
-	tw := textproto.NewWriter(bufio.NewWriter(c))
-	tw.PrintfLine("QUIT")
-	io.ReadAll(c)
-	c.Close()
-}
-
 // An encoder received from the caller: what it is made over is not in
 // sight, and its writes count as writes to the conn.
 func encoderParam(c net.Conn, enc *json.Encoder, v any) {
@@ -89,5 +80,5 @@ func encoderParam(c net.Conn, enc *json.Encoder, v any) {
 func asWriter(c net.Conn) {
 	var w io.Writer = bufio.NewWriter(c)
 	fmt.Fprintf(w, "QUIT\r\n")
-	c.Close() // want `conn is closed while a buffered write \(line 91\) is unflushed`
+	c.Close() // want `conn is closed while a buffered write \(line 82\) is unflushed`
 }
