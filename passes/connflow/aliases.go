@@ -23,9 +23,13 @@ import (
 // aliasedParams finds, for each function of the package that is only
 // ever called where it is seen (calledOnly), the groups of conn-like
 // parameters that every call passes as one conn. It returns, per
-// function, the group of each parameter (-1: none). only returns the
-// functions called only where seen, asked only if some call agrees.
-func aliasedParams(funcs []*ssa.Function, only func() map[types.Object]bool) map[*ssa.Function][]int {
+// function, the group of each parameter (-1: none), and which of those
+// parameters every call passes an encoder made over a bufio.Writer
+// (encodesIntoBuffer): joined to the conn, such a parameter's Encodes
+// are buffered writes, which the caller could no longer tell apart in
+// the group's one summary. only returns the functions called only where
+// seen, asked only if some call agrees.
+func aliasedParams(funcs []*ssa.Function, only func() map[types.Object]bool) (map[*ssa.Function][]int, map[*ssa.Function][]bool) {
 	calls := map[*ssa.Function][][]ssa.Value{}
 	for _, fn := range funcs {
 		for _, blk := range fn.Blocks {
@@ -38,16 +42,29 @@ func aliasedParams(funcs []*ssa.Function, only func() map[types.Object]bool) map
 			}
 		}
 	}
-	out := map[*ssa.Function][]int{}
+	out, buffered := map[*ssa.Function][]int{}, map[*ssa.Function][]bool{}
 	for _, fn := range funcs {
 		if fn.Parent() != nil || fn.Object() == nil || len(calls[fn]) == 0 {
 			continue
 		}
 		if groups := agreedGroups(fn, calls[fn]); groups != nil && only()[fn.Object()] {
 			out[fn] = groups
+			buffered[fn] = bufferedEncoderArgs(groups, calls[fn])
 		}
 	}
-	return out
+	return out, buffered
+}
+
+// bufferedEncoderArgs returns, per parameter, whether it is in a group
+// and every call passes it an encoder made over a bufio.Writer.
+func bufferedEncoderArgs(groups []int, calls [][]ssa.Value) []bool {
+	buffered := make([]bool, len(groups))
+	for j, g := range groups {
+		buffered[j] = g >= 0 && !slices.ContainsFunc(calls, func(args []ssa.Value) bool {
+			return j >= len(args) || !encodesIntoBuffer(args[j])
+		})
+	}
+	return buffered
 }
 
 // calledOnly returns the unexported functions and methods of the package
@@ -189,53 +206,6 @@ func storedOnce(a *ssa.Alloc) ssa.Value {
 		}
 	}
 	return val
-}
-
-// bufferedEncoderParams finds, for each function with aliased parameters,
-// those that every call passes an encoder made over a bufio.Writer
-// (encodesIntoBuffer): joined to the conn, such a parameter's Encodes are
-// buffered writes, which the caller could no longer tell apart in the
-// group's one summary.
-func bufferedEncoderParams(funcs []*ssa.Function, aliases map[*ssa.Function][]int) map[*ssa.Function][]bool {
-	if len(aliases) == 0 {
-		return nil
-	}
-	out := map[*ssa.Function][]bool{}
-	for fn, groups := range aliases {
-		buffered := make([]bool, len(groups))
-		for j, g := range groups {
-			t := fn.Params[j].Type()
-			buffered[j] = g >= 0 && (conventionalCodec(t) == encoderCodec || namedIsEncoder(t))
-		}
-		out[fn] = buffered
-	}
-	for _, caller := range funcs {
-		for _, blk := range caller.Blocks {
-			for _, instr := range blk.Instrs {
-				ci, ok := instr.(ssa.CallInstruction)
-				if !ok || ci.Common().IsInvoke() {
-					continue
-				}
-				callee, ok := ci.Common().Value.(*ssa.Function)
-				if !ok || out[callee] == nil {
-					continue
-				}
-				args := ci.Common().Args
-				for j := range out[callee] {
-					if j >= len(args) || !encodesIntoBuffer(args[j]) {
-						out[callee][j] = false
-					}
-				}
-			}
-		}
-	}
-	return out
-}
-
-// namedIsEncoder reports whether t is one of the catalogue's buffering
-// encoders' types (json.Encoder, gob.Encoder).
-func namedIsEncoder(t types.Type) bool {
-	return namedIs(t, "encoding/json", "Encoder") || namedIs(t, "encoding/gob", "Encoder")
 }
 
 // encodesIntoBufferParam reports whether v is a parameter of the function

@@ -160,8 +160,7 @@ func run(pass *analysis.Pass, cfg *Config) (res any, err error) {
 		return only
 	}
 	ps.refineParams(funcs, called)
-	ps.aliases = aliasedParams(funcs, called)
-	ps.bufferedEncoders = bufferedEncoderParams(funcs, ps.aliases)
+	ps.aliases, ps.bufferedEncoders = aliasedParams(funcs, called)
 	for _, fn := range funcs {
 		current = fn
 		if m := ps.model(fn); m != nil && len(m.Conns) > 0 {
