@@ -232,7 +232,7 @@ func isNilConst(v ssa.Value) bool {
 // it then returned an error of its own, a protocol error such as a
 // malformed frame or a length out of range. The caller's error edge then
 // means neither that the read side ended nor that the conn broke
-// (rejectedRead).
+// (explainedByPath).
 //
 // Nor is the path of a helper that acts on more than one stream
 // (use.shared): a copy helper whose write to its destination failed
@@ -255,12 +255,28 @@ func rejects(p []Kind, o outcome) bool {
 	return true
 }
 
-// rejectedRead reports whether the error edge's event ev is not for s:
-// s took a helper path that returned a non-nil error after a rejected
-// read (rejects), which the path's own last event says; the event the
-// helper's other error paths make the edge carry (errKindOf: EOF or
-// failed) would contradict it.
-func rejectedRead(s pathState, ev *Event) bool {
+// explainedByPath reports whether the error edge's event ev is not for
+// s because the helper path s took already says what its error means:
+//
+//   - a rejected read (rejects): the path's last event is a read marked
+//     Rejected, so the read side has not ended and the conn works;
+//   - a read side that ended, or an operation that failed, learnt on the
+//     helper's own error edge: the path's last event, placed at the
+//     tested call, is a ReadEOF or a Failed.
+//
+// The event the helper's other error paths make the edge carry (errKindOf:
+// EOF for a helper that only reads, failed for any other) would contradict
+// the first, and would turn the second's end of the read side into a
+// broken conn.
+func explainedByPath(s pathState, ev *Event, call ssa.Value) bool {
 	n := len(s.hist)
-	return (ev.Kind == ReadEOF || ev.Kind == Failed) && n > 0 && s.hist[n-1].Rejected
+	if n == 0 || (ev.Kind != ReadEOF && ev.Kind != Failed) {
+		return false
+	}
+	last := s.hist[n-1]
+	if last.Rejected {
+		return true
+	}
+	in, ok := call.(ssa.Instruction)
+	return ok && last.Instr == in && (last.Kind == ReadEOF || last.Kind == Failed)
 }

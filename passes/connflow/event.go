@@ -104,7 +104,7 @@ type Event struct {
 	// returned an error of its own, its read having succeeded: the data
 	// was not what the protocol allows (a malformed frame), so the rest of
 	// the peer's message is still unread. It is no reply read in full,
-	// and no end of the read side either (edges.go, rejectedRead).
+	// and no end of the read side either (edges.go, explainedByPath).
 	Rejected bool
 }
 

@@ -176,6 +176,12 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 	if ev == nil && len(conds) == 0 && !fs.b.drops[fs.c][e] && (ifi == nil || !cur.knows(ifi)) {
 		return cur
 	}
+	var tested ssa.Value // the call whose error the If tests
+	if ev != nil {
+		if t := fs.b.testOf(ifi); t != nil {
+			tested = t.call
+		}
+	}
 	out := fs.newSet(len(cur.states))
 	for _, s := range cur.states {
 		knew := false
@@ -188,7 +194,7 @@ func (fs *flowState) alongEdge(blk *ssa.BasicBlock, succ int, cur *stateSet) *st
 				knew = true
 			}
 		}
-		if ev != nil && !(knew && rejectedRead(s, ev)) {
+		if ev != nil && !(knew && explainedByPath(s, ev, tested)) {
 			s = fs.push(s, ev)
 		}
 		if fs.b.drops[fs.c][e] {

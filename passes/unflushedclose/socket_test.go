@@ -35,10 +35,14 @@ func TestSocket(t *testing.T) {
 		entry   string
 		wrote   int // bytes written into the bufio.Writer
 		flagged int // bytes the peer gets without the Flush: the automatic flushes of a 4,096-byte buffer
+		peer    socktest.Peer
 	}{
-		{"One", 1_000, 0},
-		{"Ten", 10_000, 8_192},
-		{"Encoded", 1_000, 0}, // through json.NewEncoder(bw)
+		{"One", 1_000, 0, socktest.Peer{}},
+		{"Ten", 10_000, 8_192, socktest.Peer{}},
+		{"Encoded", 1_000, 0, socktest.Peer{}}, // through json.NewEncoder(bw)
+		// A helper buffers the reply and reads the next request: the
+		// peer has half-closed, so the read meets EOF.
+		{"Exchanged", 1_000, 0, socktest.Peer{CloseWriteAfterSend: true}},
 	} {
 		for _, v := range []struct {
 			name, file string
@@ -49,7 +53,7 @@ func TestSocket(t *testing.T) {
 		} {
 			t.Run(tc.entry+"/"+v.name, func(t *testing.T) {
 				t.Parallel()
-				for i, r := range socktest.RunN(t, filepath.Join(dir, v.file), tc.entry, socktest.Peer{}, runs) {
+				for i, r := range socktest.RunN(t, filepath.Join(dir, v.file), tc.entry, tc.peer, runs) {
 					t.Logf("run %d: peer read %d bytes, then %s (write error %q); %s returned %q after %v",
 						i, r.BytesRead, r.Err, r.WriteErr, tc.entry, r.AErr, r.ARan)
 					if r.AErr != "" {

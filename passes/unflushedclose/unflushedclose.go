@@ -71,6 +71,9 @@ func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix
 	e := fix.Operand(p, wcall, write.Operand)
 	if e != nil && !hasFlush(p.TypesInfo.TypeOf(e)) {
 		e = encoderWriter(p, wci, write.Operand) // json.NewEncoder(bw).Encode: flush bw
+		if e == nil {
+			e = bufferBeside(p, wcall, wci, write.Operand) // helper(c, bufio.NewWriter(c)): flush the writer
+		}
 	}
 	if e == nil || !hasFlush(p.TypesInfo.TypeOf(e)) {
 		// A writer viewed as an io.Writer (var w io.Writer = bw):
@@ -164,19 +167,47 @@ func encoderWriter(p *lint.Pass, call ssa.CallInstruction, i int) ast.Expr {
 // constructorWriter returns the first argument of the call that made v,
 // the writer of an encoder constructor, or nil.
 func constructorWriter(p *lint.Pass, v ssa.Value) ast.Expr {
+	if x, ok := peel(v).(*ssa.Call); ok {
+		if ctor, _ := fix.CallExpr(p, x.Pos()); ctor != nil && len(ctor.Args) > 0 {
+			return ctor.Args[0]
+		}
+	}
+	return nil
+}
+
+// bufferBeside returns the operand of call that is a writer with a Flush
+// method made over operand i (helper(c, bufio.NewWriter(c))), or nil. A
+// helper whose parameters every call passes as views of one conn has one
+// summary for them (connflow, aliases), which may speak for the conn
+// rather than for the writer that buffers it.
+func bufferBeside(p *lint.Pass, wcall *ast.CallExpr, call ssa.CallInstruction, i int) ast.Expr {
+	c := call.Common()
+	if c.IsInvoke() || i >= len(c.Args) {
+		return nil
+	}
+	conn := peel(c.Args[i])
+	for j, a := range c.Args {
+		made, ok := peel(a).(*ssa.Call)
+		if j == i || !ok || len(made.Call.Args) == 0 || peel(made.Call.Args[0]) != conn {
+			continue
+		}
+		if e := fix.Operand(p, wcall, j); e != nil && hasFlush(p.TypesInfo.TypeOf(e)) {
+			return e
+		}
+	}
+	return nil
+}
+
+// peel returns v without its conversions to interfaces.
+func peel(v ssa.Value) ssa.Value {
 	for {
 		switch x := v.(type) {
 		case *ssa.MakeInterface:
 			v = x.X
-			continue
 		case *ssa.ChangeInterface:
 			v = x.X
-			continue
-		case *ssa.Call:
-			if ctor, _ := fix.CallExpr(p, x.Pos()); ctor != nil && len(ctor.Args) > 0 {
-				return ctor.Args[0]
-			}
+		default:
+			return v
 		}
-		return nil
 	}
 }

@@ -31,3 +31,11 @@ func TestEncoders(t *testing.T) {
 func TestCodecs(t *testing.T) {
 	linttest.Run(t, unflushedclose.Analyzer, "codecs")
 }
+
+// TestEOFEdge: a helper that writes and then reads returns the read's
+// error at the peer's EOF; the caller's error edge is the end of the read
+// side (the helper's path says so), not a broken conn, so a reply left in
+// the buffer is reported there. A failed Flush is a broken conn.
+func TestEOFEdge(t *testing.T) {
+	linttest.Run(t, unflushedclose.Analyzer, "eofedge")
+}

@@ -53,3 +53,28 @@ func Encoded(c net.Conn) error {
 	}
 	return c.Close() // want `conn is closed while a buffered write \(line 50\) is unflushed`
 }
+
+// Exchanged is a request loop whose helper writes a Chunk of reply into a
+// bufio.Writer over c and then reads the next request. The peer has
+// half-closed: the read meets EOF, and c is closed. In sock.go the reply
+// is still in the buffer: the peer reads 0 bytes and a clean EOF. In
+// sock.go.golden the writer passed beside the conn is flushed first.
+func Exchanged(c net.Conn) error {
+	bw := bufio.NewWriter(c)
+	buf := make([]byte, 512)
+	for {
+		if err := exchange(c, bw, buf); err != nil {
+			return c.Close() // want `conn is closed while a buffered write \(line 66\) is unflushed`
+		}
+	}
+}
+
+func exchange(c net.Conn, bw *bufio.Writer, buf []byte) error {
+	if _, err := bw.Write(make([]byte, Chunk)); err != nil {
+		return err
+	}
+	if _, err := c.Read(buf); err != nil {
+		return err
+	}
+	return nil
+}
