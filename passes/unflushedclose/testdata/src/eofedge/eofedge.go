@@ -34,6 +34,30 @@ func exchange(c net.Conn, bw *bufio.Writer, buf []byte) error {
 	return nil
 }
 
+// The same helper as a method, with the conn and its writer after
+// another parameter: the fix finds the writer among the operands.
+type server struct{ served int }
+
+func (s *server) serve(c net.Conn) {
+	bw := bufio.NewWriter(c)
+	buf := make([]byte, 512)
+	for {
+		if err := s.exchange(buf, c, bw); err != nil {
+			c.Close() // want `conn is closed while a buffered write \(line 45\) is unflushed`
+			return
+		}
+	}
+}
+
+func (s *server) exchange(buf []byte, c net.Conn, bw *bufio.Writer) error {
+	s.served++
+	bw.WriteString("reply\n")
+	if _, err := c.Read(buf); err != nil {
+		return err
+	}
+	return nil
+}
+
 // ---- not reported ----
 
 // The helper flushes before it reads: at the peer's EOF nothing is left
