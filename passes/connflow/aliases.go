@@ -171,7 +171,7 @@ func viewOf(v ssa.Value) ssa.Value {
 	for range 16 {
 		switch x := v.(type) {
 		case *ssa.MakeInterface, *ssa.ChangeInterface, *ssa.ChangeType:
-			v = unconvert(x)
+			v = Unconvert(x)
 		case *ssa.Convert:
 			v = x.X
 		case *ssa.Call:
@@ -211,7 +211,7 @@ func storedOnce(a *ssa.Alloc) ssa.Value {
 // encodesIntoBufferParam reports whether v is a parameter of the function
 // that every caller passes an encoder made over a bufio.Writer.
 func (b *funcBuilder) encodesIntoBufferParam(v ssa.Value) bool {
-	p, ok := unconvert(v).(*ssa.Parameter)
+	p, ok := Unconvert(v).(*ssa.Parameter)
 	if !ok {
 		return false
 	}

@@ -76,7 +76,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 		if b.tracked(o) && !d.understood(i) {
 			b.escape(b.connOf(o), instr, modeOf(instr), "passed to "+calleeName(call))
 		}
-		switch u := unconvert(o); {
+		switch u := Unconvert(o); {
 		case u != o:
 			// An object converted to an interface is not followed: the
 			// callee may do anything with it.
@@ -89,7 +89,7 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 
 // isObject reports whether v is an object of a struct type the package
 // declares (objects.go), or one converted to an interface.
-func (b *funcBuilder) isObject(v ssa.Value) bool { _, ok := b.objectOf(unconvert(v)); return ok }
+func (b *funcBuilder) isObject(v ssa.Value) bool { _, ok := b.objectOf(Unconvert(v)); return ok }
 
 // declaredHere reports whether call's static callee is a function of this
 // package whose body is not built: it mentions no conn (select.go), so it
@@ -284,7 +284,7 @@ func setKind(m map[ssa.Value]map[*Conn]Kind, v ssa.Value, c *Conn, k Kind) {
 // buffered reports whether writes to v land in a bufio buffer: v is a
 // *bufio.Writer or *bufio.ReadWriter, possibly converted to io.Writer.
 func buffered(v ssa.Value) bool {
-	v = unconvert(v)
+	v = Unconvert(v)
 	return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
 }
 
@@ -301,7 +301,7 @@ var bufferingEncoders = map[[2]string]bool{
 // Flush. Only an encoder whose construction is in sight: one received as
 // a parameter or loaded from a field stays a writer to the conn.
 func encodesIntoBuffer(v ssa.Value) bool {
-	call, ok := unconvert(v).(*ssa.Call)
+	call, ok := Unconvert(v).(*ssa.Call)
 	if !ok || len(call.Call.Args) == 0 {
 		return false
 	}

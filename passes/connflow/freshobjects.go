@@ -71,7 +71,7 @@ func freshAlloc(fn *ssa.Function) *ssa.Alloc {
 		if !ok {
 			continue
 		}
-		switch r := unconvert(ret.Results[0]).(type) {
+		switch r := Unconvert(ret.Results[0]).(type) {
 		case *ssa.Const:
 			if !r.IsNil() {
 				return nil

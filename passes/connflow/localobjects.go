@@ -156,7 +156,7 @@ func (b *funcBuilder) settleOwned() bool {
 func (b *funcBuilder) oneConn(vals []ssa.Value) ssa.Value {
 	var rep ssa.Value
 	for _, v := range vals {
-		if isNilConst(unconvert(v)) {
+		if isNilConst(Unconvert(v)) {
 			continue
 		}
 		if !b.tracked(v) || rep != nil && b.uf.find(v) != b.uf.find(rep) {
@@ -185,7 +185,7 @@ func (b *funcBuilder) returnedObjects(blk *ssa.BasicBlock) []ssa.Value {
 	}
 	var out []ssa.Value
 	for _, r := range ret.Results {
-		if a := unconvert(r); b.owner(a) {
+		if a := Unconvert(r); b.owner(a) {
 			out = append(out, a)
 		}
 	}

@@ -105,9 +105,9 @@ func (ps *pkgState) computeWraps(fn *ssa.Function) []int {
 	return out
 }
 
-// unconvert returns the value that v converts to an interface, to
+// Unconvert returns the value that v converts to an interface, to
 // another interface, or to a type of the same underlying type; v if none.
-func unconvert(v ssa.Value) ssa.Value {
+func Unconvert(v ssa.Value) ssa.Value {
 	for {
 		switch x := v.(type) {
 		case *ssa.MakeInterface:
@@ -129,7 +129,7 @@ func (ps *pkgState) wrappedParam(v ssa.Value, seen map[ssa.Value]bool) (p int, i
 		return -1, true // a loop adds no value of its own
 	}
 	seen[v] = true
-	switch v := unconvert(v).(type) {
+	switch v := Unconvert(v).(type) {
 	case *ssa.Const:
 		return -1, v.IsNil()
 	case *ssa.Parameter:
@@ -178,7 +178,7 @@ func (ps *pkgState) unwrappedParam(v *ssa.UnOp) int {
 	if ta, ok := base.(*ssa.TypeAssert); ok {
 		base = ta.X
 	}
-	p, ok := unconvert(base).(*ssa.Parameter)
+	p, ok := Unconvert(base).(*ssa.Parameter)
 	if !ok || !IsConn(p.Type()) && !connTyped(p.Type()) {
 		return -1
 	}
@@ -356,7 +356,7 @@ func flowsFrom(x, v ssa.Value, seen map[ssa.Value]bool) bool {
 		return false
 	}
 	seen[x] = true
-	if u := unconvert(x); u != x {
+	if u := Unconvert(x); u != x {
 		return flowsFrom(u, v, seen)
 	}
 	switch x := x.(type) {

@@ -73,7 +73,7 @@ func (ps *pkgState) refineCall(call *ssa.CallCommon, failed map[*ssa.Function]ma
 // streamTypeOf returns the conn type of the value a converts to an io
 // interface, or nil.
 func streamTypeOf(a ssa.Value) types.Type {
-	if a = unconvert(a); IsConn(a.Type()) {
+	if a = Unconvert(a); IsConn(a.Type()) {
 		return a.Type()
 	}
 	return nil

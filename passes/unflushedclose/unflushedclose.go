@@ -167,7 +167,7 @@ func encoderWriter(p *lint.Pass, call ssa.CallInstruction, i int) ast.Expr {
 // constructorWriter returns the first argument of the call that made v,
 // the writer of an encoder constructor, or nil.
 func constructorWriter(p *lint.Pass, v ssa.Value) ast.Expr {
-	if x, ok := peel(v).(*ssa.Call); ok {
+	if x, ok := connflow.Unconvert(v).(*ssa.Call); ok {
 		if ctor, _ := fix.CallExpr(p, x.Pos()); ctor != nil && len(ctor.Args) > 0 {
 			return ctor.Args[0]
 		}
@@ -185,10 +185,10 @@ func bufferBeside(p *lint.Pass, wcall *ast.CallExpr, call ssa.CallInstruction, i
 	if c.IsInvoke() || i >= len(c.Args) {
 		return nil
 	}
-	conn := peel(c.Args[i])
+	conn := connflow.Unconvert(c.Args[i])
 	for j, a := range c.Args {
-		made, ok := peel(a).(*ssa.Call)
-		if j == i || !ok || len(made.Call.Args) == 0 || peel(made.Call.Args[0]) != conn {
+		made, ok := connflow.Unconvert(a).(*ssa.Call)
+		if j == i || !ok || len(made.Call.Args) == 0 || connflow.Unconvert(made.Call.Args[0]) != conn {
 			continue
 		}
 		if e := fix.Operand(p, wcall, j); e != nil && hasFlush(p.TypesInfo.TypeOf(e)) {
@@ -196,18 +196,4 @@ func bufferBeside(p *lint.Pass, wcall *ast.CallExpr, call ssa.CallInstruction, i
 		}
 	}
 	return nil
-}
-
-// peel returns v without its conversions to interfaces.
-func peel(v ssa.Value) ssa.Value {
-	for {
-		switch x := v.(type) {
-		case *ssa.MakeInterface:
-			v = x.X
-		case *ssa.ChangeInterface:
-			v = x.X
-		default:
-			return v
-		}
-	}
 }
