@@ -5,6 +5,7 @@ package linttest
 import (
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/importer"
 	"go/parser"
 	"go/token"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -128,11 +130,18 @@ func TypeCheckGolden(t *testing.T, dir string) {
 		files = append(files, f)
 	}
 	gopath := filepath.Dir(filepath.Dir(dir))
+	noCgoSourceImports.Do(func() { build.Default.CgoEnabled = false })
 	conf := types.Config{Importer: &srcImporter{fset: fset, gopath: gopath, std: importer.ForCompiler(fset, "source", nil)}}
 	if _, err := conf.Check(files[0].Name.Name, fset, files, nil); err != nil {
 		t.Errorf("the suggested fixes leave %s not compiling: %v", dir, err)
 	}
 }
+
+// noCgoSourceImports turns cgo off in the build context that go/importer's
+// source importer reads (it takes no other). With cgo on, importing net or
+// os/user from source runs cgo and leaves its object files in $TMPDIR, seven
+// per package, on every test run; the pure-Go files type-check the same API.
+var noCgoSourceImports sync.Once
 
 // srcImporter imports testdata packages from gopath/src and everything
 // else (the standard library) from source.
