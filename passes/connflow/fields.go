@@ -163,8 +163,8 @@ func (b *funcBuilder) fieldRoot(v ssa.Value, k fieldKey) {
 
 // goOwned reports whether a goroutine started in the package (a go
 // statement) may own the conns of objects of the type named: it uses such
-// objects, and does more to their conns than read them, or cannot be
-// followed (goroles.go). Their conns are not judged. Nor are they in a
+// objects, and does more to their conns than read and close them, or
+// cannot be followed (goroles.go). Their conns are not judged. Nor are they in a
 // function that starts a goroutine that only reads them: the model of
 // the function does not see into the goroutine's use of the object's
 // fields, so it could not tell whether it waits for the reader (a read

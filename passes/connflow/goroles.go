@@ -19,18 +19,25 @@ import (
 // object the object holds in a field), is scanned for the uses of the
 // object's conn-like fields (goScan). The statement's role is then:
 //
-//   - goQuiet: no use of any conn field (a context watcher, a timer);
-//   - goReads: only reads and neutral calls (a read loop): the conn is
-//     read concurrently, at any time;
+//   - goQuiet: no use of any conn field (a timer, a watcher that only
+//     signals);
+//   - goCloses: only Close and neutral calls (a context watcher that
+//     aborts the conn when its context is done): another goroutine's
+//     Close is a deliberate abort, which the rules do not judge, so the
+//     conns are judged as if no goroutine used the object;
+//   - goReads: reads and neutral calls, and perhaps a Close (a read loop,
+//     which closes the conn once its reads end): the conn is read
+//     concurrently, at any time;
 //   - goOwns: anything else, or anything the scan cannot follow: a
-//     write, a Close or CloseWrite, a store to the field, the object or
+//     write, a CloseWrite or SetLinger, a store to the field, the object or
 //     the conn handed to code that is not the package's own functions
 //     (a function value, an interface method, another package), a
 //     statement whose function is not known, or a scan over its budget.
 //
 // A type's role is the strongest of its statements'. The conn fields of
 // a type whose role is goOwns are not judged (the goroutine may own
-// them); those of a goReads type are judged in the methods that write
+// them); those of a goCloses type are judged like those of a goQuiet one;
+// those of a goReads type are judged in the methods that write
 // and close them, with the mark that another goroutine reads them
 // (Conn.ConcurrentRead), so that no fix drains them and unreadclose,
 // which cannot know what the reader took, stays silent. goOwns is the
@@ -42,10 +49,11 @@ type goRole int
 
 // The roles.
 const (
-	goNone  goRole = iota // no go statement uses the type's objects
-	goQuiet               // goroutines use the objects but no conn field
-	goReads               // goroutines only read the objects' conns
-	goOwns                // a goroutine may do more to them, or is not known
+	goNone   goRole = iota // no go statement uses the type's objects
+	goQuiet                // goroutines use the objects but no conn field
+	goCloses               // goroutines only close the objects' conns
+	goReads                // goroutines read the objects' conns, and may close them
+	goOwns                 // a goroutine may do more to them, or is not known
 )
 
 // maxGoScan is how many function bodies one go statement's scan may

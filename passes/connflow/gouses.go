@@ -17,8 +17,9 @@ import (
 // only reads (or a neutral one: SetReadDeadline, RemoteAddr, ...),
 // passes it to a catalogued reader (io.ReadFull, bufio.NewReader, ...)
 // or to one of the package's functions (followed), compares it, or names
-// it with a local variable. A use of a conn that writes or closes it,
-// and any use that is not understood, makes the goroutine goOwns: that
+// it with a local variable; or when it calls Close (a watcher's abort, a
+// read loop's end). A use of a conn that writes or half-closes it, and
+// any use that is not understood, makes the goroutine goOwns: that
 // default holds by construction.
 
 // readWrappers are the wrapper constructors whose result can only read
@@ -175,10 +176,14 @@ func (s *goScan) promoted(sel *types.Selection) {
 }
 
 // readMethod reports whether calling method name on a conn of type t
-// only reads it, or has no effect on it.
+// only reads it, closes it, or has no effect on it.
 func (s *goScan) readMethod(t types.Type, name string) bool {
-	if name == "Handshake" || name == "HandshakeContext" {
+	switch name {
+	case "Handshake", "HandshakeContext":
 		return false // a handshake writes
+	case "Close":
+		s.role = max(s.role, goCloses)
+		return true
 	}
 	effs, known := methodEffects(t, name)
 	if !known {

@@ -93,6 +93,34 @@ func TestSocket(t *testing.T) {
 		}
 	})
 
+	// A struct-held conn whose object a watcher goroutine may abort (it
+	// only closes the conn; here it never does before quit returns): the
+	// quit method writes and closes. Flagged, the Close resets, as in
+	// Send; fixed, every byte and EOF.
+	t.Run("canceled/flagged", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, flagged, "CanceledQuit", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; CanceledQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
+				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
+					i, r.BytesRead, r.Err, payload)
+			}
+		}
+	})
+	t.Run("canceled/fixed", func(t *testing.T) {
+		t.Parallel()
+		for i, r := range socktest.RunN(t, fixed, "CanceledQuit", seedPeer, runs) {
+			t.Logf("run %d: peer read %d bytes, then %s; CanceledQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
+			if r.AErr != "" {
+				t.Errorf("run %d: CanceledQuit returned %q, want nil", i, r.AErr)
+			}
+			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
+				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
+					i, r.BytesRead, r.Err, r.WriteErr, payload)
+			}
+		}
+	})
+
 	// A conn stored into an object the function allocates, written
 	// through a buffered writer kept in the object's field (issue 12):
 	// the object's method writes and flushes, the function closes the

@@ -1,7 +1,8 @@
 // Package goowned: unreadclose (with -unreadclose.framed) on objects that
 // the package hands to a goroutine. A read loop's conn is read concurrently: what the loop has
 // taken is not known here, so a method's read is not judged. A goroutine
-// that never touches the conn leaves it judged as usual.
+// that never touches the conn, or only closes it when its context is done
+// (a deliberate abort), leaves it judged as usual.
 package goowned
 
 import (
@@ -62,6 +63,29 @@ func (p *Probe) Watch(ctx context.Context) {
 func (p *Probe) Greeting() byte {
 	b := make([]byte, 1)
 	p.conn.Read(b)
-	p.conn.Close() // want `conn is closed after a read \(line 64\) that stopped before EOF`
+	p.conn.Close() // want `conn is closed after a read \(line 65\) that stopped before EOF`
+	return b[0]
+}
+
+// Dialer's goroutine closes the conn when its context is done, and does
+// nothing else to it: the conn is judged.
+type Dialer struct {
+	conn net.Conn
+}
+
+// Watch starts the watcher.
+func (d *Dialer) Watch(ctx context.Context) {
+	go func() {
+		<-ctx.Done()
+		d.conn.Close()
+	}()
+}
+
+// Banner reads the first byte of the banner and closes: the rest of it is
+// unread.
+func (d *Dialer) Banner() byte {
+	b := make([]byte, 1)
+	d.conn.Read(b)
+	d.conn.Close() // want `conn is closed after a read \(line 88\) that stopped before EOF`
 	return b[0]
 }

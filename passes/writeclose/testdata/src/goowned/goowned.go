@@ -1,8 +1,10 @@
 // Package goowned: objects of the package that a go statement hands to a
 // goroutine. Their conns are judged in the methods that write and close
-// them when every such goroutine only reads them (a read loop) or never
-// touches them; they stay silent when a goroutine may close, write or
-// hand them on, and in the function that starts a reader.
+// them when every such goroutine only reads them (a read loop, which may
+// close the conn when its reads end), only closes them (a watcher's
+// abort) or never touches them; they stay silent when a goroutine may
+// write, half-close or hand them on, and in the function that starts a
+// reader.
 package goowned
 
 import (
@@ -12,6 +14,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 )
 
 // Sub keeps a conn that its read loop only reads.
@@ -57,14 +60,14 @@ func (s *Sub) Unsubscribe() error {
 		s.conn.Close()
 		return err
 	}
-	return s.conn.Close() // want `conn is closed after a write \(line 56\) without CloseWrite and a drain while another goroutine reads it`
+	return s.conn.Close() // want `conn is closed after a write \(line 59\) without CloseWrite and a drain while another goroutine reads it`
 }
 
 // Stop only closes: nothing it wrote can be lost.
 func (s *Sub) Stop() error { return s.conn.Close() }
 
-// Closer's goroutine closes the conn once its copy ends: it may own the
-// conn, so Quit is not judged.
+// Closer's goroutine drains the conn and closes it once its copy ends: a
+// read loop, so Quit is judged as with Sub's.
 type Closer struct{ conn net.Conn }
 
 // NewCloser starts the goroutine.
@@ -80,10 +83,12 @@ func (k *Closer) loop() {
 	k.conn.Close()
 }
 
-// Quit is silent: loop may close first.
+// Quit writes and closes while loop may still be reading: the loop's own
+// Close comes only after its reads end, so it does not change what Quit's
+// Close does.
 func (k *Closer) Quit() error {
 	k.conn.Write([]byte("QUIT\r\n"))
-	return k.conn.Close()
+	return k.conn.Close() // want `conn is closed after a write \(line 90\) without CloseWrite and a drain while another goroutine reads it`
 }
 
 // Handed's goroutine hands the conn to a function value: what it does is
@@ -171,7 +176,7 @@ func (w *Watched) Watch(ctx context.Context) {
 // reads the conn).
 func (w *Watched) Quit() error {
 	w.conn.Write([]byte("QUIT\r\n"))
-	return w.conn.Close() // want `conn is closed after a write \(line 173\) without CloseWrite and a drain: unread`
+	return w.conn.Close() // want `conn is closed after a write \(line 178\) without CloseWrite and a drain: unread`
 }
 
 // Leave half-closes after its write: the read loop reads the peer's rest
@@ -243,7 +248,7 @@ func readHeader(c net.Conn) error {
 // Bye writes and closes while frames may still read.
 func (f *Framed) Bye() error {
 	f.conn.Write([]byte("BYE\r\n"))
-	return f.conn.Close() // want `conn is closed after a write \(line 245\) without CloseWrite and a drain while another goroutine reads it`
+	return f.conn.Close() // want `conn is closed after a write \(line 250\) without CloseWrite and a drain while another goroutine reads it`
 }
 
 // Logged's goroutine hands the object itself to another package's
@@ -259,4 +264,59 @@ func (l *Logged) Log(sink func(any)) {
 func (l *Logged) Quit() error {
 	l.conn.Write([]byte("QUIT\r\n"))
 	return l.conn.Close()
+}
+
+// Canceled's goroutine closes the conn when its context is done, and
+// does nothing else to it: a deliberate abort, which the rules do not
+// judge. The conn is judged as if no goroutine used the object.
+type Canceled struct {
+	conn net.Conn
+	stop chan struct{}
+}
+
+// Watch starts the watcher.
+func (c *Canceled) Watch(ctx context.Context) {
+	go c.watch(ctx)
+}
+
+// watch aborts the conn when ctx is done.
+func (c *Canceled) watch(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+		c.conn.SetDeadline(aLongTimeAgo)
+		c.conn.Close()
+	case <-c.stop:
+	}
+}
+
+// aLongTimeAgo is a deadline that has passed.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// Quit writes and closes: reported, with a fix that drains (nothing else
+// reads the conn).
+func (c *Canceled) Quit() error {
+	c.conn.Write([]byte("QUIT\r\n"))
+	close(c.stop)
+	return c.conn.Close() // want `conn is closed after a write \(line 298\) without CloseWrite and a drain: unread`
+}
+
+// Goodbye's watcher writes a goodbye before it closes the conn: it owns
+// the conn's last bytes, so Quit is not judged.
+type Goodbye struct {
+	conn net.Conn
+}
+
+// Watch starts the watcher.
+func (g *Goodbye) Watch(ctx context.Context) {
+	go func() {
+		<-ctx.Done()
+		g.conn.Write([]byte("BYE\r\n"))
+		g.conn.Close()
+	}()
+}
+
+// Quit is silent.
+func (g *Goodbye) Quit() error {
+	g.conn.Write([]byte("QUIT\r\n"))
+	return g.conn.Close()
 }

@@ -243,3 +243,37 @@ func (s *sub) leave() error {
 	<-s.done
 	return s.conn.Close()
 }
+
+// CanceledQuit hands the conn to a client object whose watcher goroutine
+// closes the conn if the client is canceled, and does nothing else to it:
+// a deliberate abort, which never happens here. The client's quit method
+// writes Payload bytes and closes the conn; writeclose judges quit as if
+// no goroutine used the object. In sock.go the Close sends RST with the
+// greeting unread, as in Send; in sock.go.golden quit half-closes and
+// drains first.
+func CanceledQuit(c net.Conn) error {
+	w := &watchedClient{conn: c, cancel: make(chan struct{})}
+	go w.watch()
+	defer close(w.cancel)
+	return w.quit()
+}
+
+// watchedClient keeps its conn in a field; a watcher aborts it.
+type watchedClient struct {
+	conn   net.Conn
+	cancel chan struct{}
+}
+
+// watch closes the conn once the client is canceled.
+func (w *watchedClient) watch() {
+	<-w.cancel
+	w.conn.Close()
+}
+
+func (w *watchedClient) quit() error {
+	if _, err := w.conn.Write(make([]byte, Payload)); err != nil {
+		w.conn.Close()
+		return err
+	}
+	return w.conn.Close() // want `conn is closed after a write \(line 274\) without CloseWrite and a drain: unread`
+}
