@@ -47,10 +47,11 @@ type funcBuilder struct {
 	evs     map[evKey]*Event
 	nextID  int
 	steps   map[*Conn]map[ssa.Instruction][]step
-	groups  map[*Conn][]alternatives     // deferred calls' paths, by defer group
-	edges   map[*Conn]map[*ssa.If]branch // events learnt on a branch's edges
-	onErr   map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its error edge
-	onFalse map[ssa.Value]map[*Conn]Kind // call value -> conn -> event on its false edge
+	groups  map[*Conn][]alternatives         // deferred calls' paths, by defer group
+	edges   map[*Conn]map[*ssa.If]branch     // events learnt on a branch's edges
+	retErrs map[*Conn]map[*ssa.Return]retErr // a Return of an operation's error (edges.go)
+	onErr   map[ssa.Value]map[*Conn]Kind     // call value -> conn -> event on its error edge
+	onFalse map[ssa.Value]map[*Conn]Kind     // call value -> conn -> event on its false edge
 	goSites map[*Conn]map[ssa.Instruction]bool
 	errIfs  map[*ssa.Call][]*ssa.If     // the Ifs that test a call's error result (feasible.go)
 	phiMemo map[edge][]cond             // what entering a block through an edge tells (feasible.go)
@@ -69,7 +70,7 @@ func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{}, drops: map[*Conn]map[edge]bool{}, fieldReps: map[fieldKey]ssa.Value{}, virtualConns: map[fieldKey]*Conn{},
 		owners: map[ssa.Value]bool{}, ownedFields: map[fieldKey]ownedState{},
 		evs: map[evKey]*Event{}, steps: map[*Conn]map[ssa.Instruction][]step{},
-		groups: map[*Conn][]alternatives{}, edges: map[*Conn]map[*ssa.If]branch{},
+		groups: map[*Conn][]alternatives{}, edges: map[*Conn]map[*ssa.If]branch{}, retErrs: map[*Conn]map[*ssa.Return]retErr{},
 		onErr: map[ssa.Value]map[*Conn]Kind{}, onFalse: map[ssa.Value]map[*Conn]Kind{},
 		goSites: map[*Conn]map[ssa.Instruction]bool{}, errIfs: map[*ssa.Call][]*ssa.If{}, phiMemo: map[edge][]cond{}, errRets: map[*ssa.Call][]*ssa.Return{},
 	}

@@ -69,6 +69,51 @@ func (b *funcBuilder) edgeEvents(ifi *ssa.If) {
 	}
 }
 
+// A retErr is a Return whose error result is the error of a call that
+// acts on a conn (`_, err := c.Read(b); return err`, `return c.Write(p)`),
+// untested in between: the event the call's error edge would carry (the
+// read side ended, the conn failed) holds on the paths that return a
+// non-nil error there.
+type retErr struct {
+	call ssa.Instruction // the operation whose error is returned
+	ev   *Event          // what its error edge would teach
+}
+
+// returnEvents records, for every conn the call whose error ret returns
+// acted on, the event of that call's error edge (flow.go, through). A
+// helper that writes a request and returns its read of the reply's error
+// untested so tells its caller that a non-nil error is the reply's EOF
+// (or the conn's failure), as its own `if err != nil` would have.
+func (b *funcBuilder) returnEvents(ret *ssa.Return) {
+	n := len(ret.Results)
+	if n == 0 {
+		return
+	}
+	v := errCall(ret.Results[n-1])
+	call, ok := v.(*ssa.Call)
+	if !ok {
+		return
+	}
+	for _, c := range b.f.Conns {
+		k, ok := b.onErr[call][c]
+		if !ok {
+			continue
+		}
+		ev := b.event(c, ret, k, "", modeCall, false)
+		ev.Operand = -1
+		ev.Pos = call.Pos()
+		if call.Call.Pos().IsValid() {
+			ev.Pos = call.Call.Pos()
+		}
+		m := b.retErrs[c]
+		if m == nil {
+			m = map[*ssa.Return]retErr{}
+			b.retErrs[c] = m
+		}
+		m[ret] = retErr{call, ev}
+	}
+}
+
 // testOf recognizes the conditions that teach something: err != nil and
 // err == nil on a call's error result, err == io.EOF (and !=),
 // errors.Is(err, io.EOF), and a call with a false-edge event

@@ -144,19 +144,43 @@ func (fs *flowState) through(blk *ssa.BasicBlock, start *stateSet) *stateSet {
 		}
 		if ret, ok := instr.(*ssa.Return); ok {
 			o := errOutcome(ret)
+			re, split := fs.b.retErrs[fs.c][ret]
 			for _, s := range cur.states {
 				so := o
-				if nonNil, ok := s.known.lookup(ret); ok && o == anyErr {
+				nonNil, knew := s.known.lookup(ret)
+				switch {
+				case knew && o == anyErr:
 					so = nilErr
 					if nonNil {
 						so = nonNilErr
 					}
+				case split && o == anyErr && !s.gone && lastAt(s.hist, re.call):
+					// The path's last operation's error is returned:
+					// nil, or non-nil with what its error edge teaches.
+					fs.c.exits = appendExit(fs.c.exits, exit{s.hist, nilErr})
+					fs.c.exits = appendExit(fs.c.exits, exit{fs.push(s, re.ev).hist, nonNilErr})
+					continue
 				}
 				fs.c.exits = appendExit(fs.c.exits, exit{s.hist, so})
 			}
 		}
 	}
 	return cur
+}
+
+// lastAt reports whether h's last event is the operation call, a read or
+// a write, which can succeed or fail there. A helper path that ends in its
+// own failure (Failed) returns no nil error; one that ends in anything
+// else (a half-close, a hand-on) says nothing of what the error is.
+func lastAt(h History, call ssa.Instruction) bool {
+	if len(h) == 0 {
+		return false
+	}
+	switch last := h[len(h)-1]; last.Kind {
+	case Read, ReadEOF, Write, BufWrite:
+		return last.Instr == call
+	}
+	return false
 }
 
 // alongEdge returns the states on the edge from blk to its succ'th

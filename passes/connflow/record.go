@@ -82,6 +82,11 @@ func (b *funcBuilder) eventsAndEscapes() {
 			}
 		}
 	}
+	for _, blk := range b.fn.Blocks {
+		if ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return); ok {
+			b.returnEvents(ret)
+		}
+	}
 }
 
 // handedOn records the escapes of instructions that are not calls: a conn
@@ -269,7 +274,8 @@ func (b *funcBuilder) addStep(c *Conn, instr ssa.Instruction, s step) {
 // its shortcut for empty input (bytes.Buffer.WriteTo with nothing
 // buffered), not a request it chose not to send. A path that does
 // nothing and returns differently (a nil error where the write's is
-// unknown) stays.
+// unknown: not the write's own error, which its caller knows to be nil
+// where the write succeeded) stays.
 func absorbEmpty(paths [][]Kind, outs []outcome) ([][]Kind, []outcome) {
 	out := func(i int) outcome {
 		if i < len(outs) {

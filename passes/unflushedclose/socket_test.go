@@ -43,6 +43,8 @@ func TestSocket(t *testing.T) {
 		// A helper buffers the reply and reads the next request: the
 		// peer has half-closed, so the read meets EOF.
 		{"Exchanged", 1_000, 0, socktest.Peer{CloseWriteAfterSend: true}},
+		// The same, with the helper returning its read's error untested.
+		{"ExchangedUntested", 1_000, 0, socktest.Peer{CloseWriteAfterSend: true}},
 	} {
 		for _, v := range []struct {
 			name, file string

@@ -11,7 +11,7 @@ import (
 	"inmem"
 )
 
-func WriteAll(w io.Writer, b []byte) error { // want WriteAll:`effects\(0:w\)`
+func WriteAll(w io.Writer, b []byte) error { // want WriteAll:`effects\(0:\+wx\|-w\)`
 	_, err := w.Write(b)
 	return err
 }
@@ -53,7 +53,7 @@ func Drain(r io.Reader) { // want Drain:`effects\(0:re\)`
 	}
 }
 
-func ReadLine(r *bufio.Reader) (string, error) { // want ReadLine:`effects\(0:r\)`
+func ReadLine(r *bufio.Reader) (string, error) { // want ReadLine:`effects\(0:\+re\|-r\)`
 	return r.ReadString('\n')
 }
 
@@ -244,7 +244,7 @@ func WriteShort(w io.Writer, b []byte) error { // want WriteShort:`effects\(0:\+
 
 // WriteHeaderBody stops at a failed header: no path writes the body after
 // a failure.
-func WriteHeaderBody(w io.Writer, hdr, body []byte) error { // want WriteHeaderBody:`effects\(0:\+wx\|w\)`
+func WriteHeaderBody(w io.Writer, hdr, body []byte) error { // want WriteHeaderBody:`effects\(0:\+wx\|-w\)`
 	if err := WriteShort(w, hdr); err != nil {
 		return err
 	}

@@ -100,3 +100,48 @@ func flushOnly(c net.Conn, bw *bufio.Writer) error {
 	bw.WriteString("tick\n")
 	return bw.Flush()
 }
+
+// ---- reported: the read's error returned as it is ----
+
+// The helper returns its read's error without testing it: a non-nil
+// error is still the read's (the peer's EOF), as when it tests it.
+func serveUntested(c net.Conn) {
+	bw := bufio.NewWriter(c)
+	buf := make([]byte, 512)
+	for {
+		if err := exchangeUntested(c, bw, buf); err != nil {
+			c.Close() // want `conn is closed while a buffered write \(line 112\) is unflushed`
+			return
+		}
+	}
+}
+
+func exchangeUntested(c net.Conn, bw *bufio.Writer, buf []byte) error {
+	bw.WriteString("reply\n")
+	_, err := c.Read(buf)
+	return err
+}
+
+// ---- not reported: the error returned is the last write's ----
+
+// The helper reads the request, then writes and flushes the reply, and
+// returns the Flush's error: a non-nil one is a failed conn, where no
+// flush could deliver the reply.
+func serveReplyLast(c net.Conn) {
+	bw := bufio.NewWriter(c)
+	buf := make([]byte, 512)
+	for {
+		if err := exchangeReplyLast(c, bw, buf); err != nil {
+			c.Close()
+			return
+		}
+	}
+}
+
+func exchangeReplyLast(c net.Conn, bw *bufio.Writer, buf []byte) error {
+	if _, err := c.Read(buf); err != nil {
+		return nil // the peer is done: nothing to answer
+	}
+	bw.WriteString("reply\n")
+	return bw.Flush()
+}

@@ -333,13 +333,13 @@ func askNamed(addr string) error {
 }
 
 // The control: a helper path that wrote nothing and returned nil is a real
-// path on which the read is no reply.
+// path on which the read is no reply (see annotate).
 func maybeSend(c net.Conn, b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
 	_, err := c.Write(b)
-	return err
+	return annotate(err)
 }
 
 func readUnasked(addr string) {
@@ -392,4 +392,17 @@ func connectBroker(addr string) {
 		return
 	}
 	c.Close()
+}
+
+// annotate passes err on through a call the model does not follow, so that
+// maybeSend's write path returns what the caller cannot tell from nil. Had
+// maybeSend returned the write's error itself, both its paths would return
+// nil as far as the caller knows, and the one that writes nothing would be
+// taken for a writer's shortcut for empty input (absorbEmpty), as
+// bytes.Buffer.WriteTo's is.
+func annotate(err error) error {
+	if err != nil {
+		return errors.Join(errors.New("send"), err)
+	}
+	return nil
 }
