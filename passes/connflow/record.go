@@ -82,9 +82,12 @@ func (b *funcBuilder) eventsAndEscapes() {
 			}
 		}
 	}
+	// After every call: a Return's events need its operation's onErr.
 	for _, blk := range b.fn.Blocks {
-		if ret, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.Return); ok {
-			b.returnEvents(ret)
+		if n := len(blk.Instrs); n > 0 {
+			if ret, ok := blk.Instrs[n-1].(*ssa.Return); ok {
+				b.returnEvents(ret)
+			}
 		}
 	}
 }
