@@ -66,146 +66,53 @@ func TestSocket(t *testing.T) {
 		}
 	})
 
-	// A struct-held conn (issue 12): the session's quit method writes and
-	// closes the conn in its field. Flagged, the Close resets, as in Send;
-	// fixed (half-close, drain, Close in the method), every byte and EOF.
-	t.Run("session/flagged", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, flagged, "SessionQuit", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; SessionQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
-				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
-					i, r.BytesRead, r.Err, payload)
+	// The shapes the model follows the conn through, each against the
+	// seed peer. Flagged, the Close resets, as in Send; fixed (half-close,
+	// drain, Close where writeclose reported), every byte and EOF.
+	for _, sc := range []struct{ name, entry string }{
+		// A struct-held conn (issue 12): the session's quit method writes
+		// and closes the conn in its field.
+		{"session", "SessionQuit"},
+		// The same, with a watcher goroutine that would only close the
+		// conn on cancellation (it never does before quit returns).
+		{"canceled", "CanceledQuit"},
+		// A conn stored into an object the function allocates, written
+		// through a buffered writer kept in the object's field (issue 12):
+		// the object's method writes and flushes, the function closes it.
+		{"buffered", "BufferedSend"},
+		// A read helper that reads through an object a fresh constructor
+		// makes (issue 15): the conn is not handed on, so the Close after
+		// the refusal is judged; the rest of the greeting is unread.
+		{"helper", "HelperRefuse"},
+		// The package's own wrapper over the conn, made by a wrapper
+		// constructor (issue 12): writes and the Close go through the
+		// wrapper; the fix half-closes through its promoted CloseWrite.
+		{"wrapper", "WrappedSend"},
+	} {
+		t.Run(sc.name+"/flagged", func(t *testing.T) {
+			t.Parallel()
+			for i, r := range socktest.RunN(t, flagged, sc.entry, seedPeer, runs) {
+				t.Logf("run %d: peer read %d bytes, then %s; %s returned %q after %v", i, r.BytesRead, r.Err, sc.entry, r.AErr, r.ARan)
+				if r.Err != "ECONNRESET" || r.BytesRead >= payload {
+					t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
+						i, r.BytesRead, r.Err, payload)
+				}
 			}
-		}
-	})
-	t.Run("session/fixed", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, fixed, "SessionQuit", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; SessionQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.AErr != "" {
-				t.Errorf("run %d: SessionQuit returned %q, want nil", i, r.AErr)
+		})
+		t.Run(sc.name+"/fixed", func(t *testing.T) {
+			t.Parallel()
+			for i, r := range socktest.RunN(t, fixed, sc.entry, seedPeer, runs) {
+				t.Logf("run %d: peer read %d bytes, then %s; %s returned %q after %v", i, r.BytesRead, r.Err, sc.entry, r.AErr, r.ARan)
+				if r.AErr != "" {
+					t.Errorf("run %d: %s returned %q, want nil", i, sc.entry, r.AErr)
+				}
+				if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
+					t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
+						i, r.BytesRead, r.Err, r.WriteErr, payload)
+				}
 			}
-			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
-				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
-					i, r.BytesRead, r.Err, r.WriteErr, payload)
-			}
-		}
-	})
-
-	// A struct-held conn whose object a watcher goroutine may abort (it
-	// only closes the conn; here it never does before quit returns): the
-	// quit method writes and closes. Flagged, the Close resets, as in
-	// Send; fixed, every byte and EOF.
-	t.Run("canceled/flagged", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, flagged, "CanceledQuit", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; CanceledQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
-				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
-					i, r.BytesRead, r.Err, payload)
-			}
-		}
-	})
-	t.Run("canceled/fixed", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, fixed, "CanceledQuit", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; CanceledQuit returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.AErr != "" {
-				t.Errorf("run %d: CanceledQuit returned %q, want nil", i, r.AErr)
-			}
-			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
-				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
-					i, r.BytesRead, r.Err, r.WriteErr, payload)
-			}
-		}
-	})
-
-	// A conn stored into an object the function allocates, written
-	// through a buffered writer kept in the object's field (issue 12):
-	// the object's method writes and flushes, the function closes the
-	// conn. Flagged, the Close resets, as in Send; fixed, every byte and
-	// EOF.
-	t.Run("buffered/flagged", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, flagged, "BufferedSend", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; BufferedSend returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
-				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
-					i, r.BytesRead, r.Err, payload)
-			}
-		}
-	})
-	t.Run("buffered/fixed", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, fixed, "BufferedSend", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; BufferedSend returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.AErr != "" {
-				t.Errorf("run %d: BufferedSend returned %q, want nil", i, r.AErr)
-			}
-			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
-				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
-					i, r.BytesRead, r.Err, r.WriteErr, payload)
-			}
-		}
-	})
-
-	// A read helper that reads through an object a fresh constructor
-	// makes (issue 15): the conn is not handed on, so the Close after the
-	// refusal is judged. Flagged, the rest of the greeting is unread and
-	// the Close resets, as in Send; fixed, every byte and EOF.
-	t.Run("helper/flagged", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, flagged, "HelperRefuse", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; HelperRefuse returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
-				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
-					i, r.BytesRead, r.Err, payload)
-			}
-		}
-	})
-	t.Run("helper/fixed", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, fixed, "HelperRefuse", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; HelperRefuse returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.AErr != "" {
-				t.Errorf("run %d: HelperRefuse returned %q, want nil", i, r.AErr)
-			}
-			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
-				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
-					i, r.BytesRead, r.Err, r.WriteErr, payload)
-			}
-		}
-	})
-
-	// The package's own wrapper over the conn, made by a wrapper
-	// constructor (issue 12): writes and the Close go through the
-	// wrapper. Flagged, the Close resets, as in Send; fixed (half-close
-	// through the wrapper's promoted CloseWrite, drain, Close), every byte
-	// and EOF.
-	t.Run("wrapper/flagged", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, flagged, "WrappedSend", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; WrappedSend returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.Err != "ECONNRESET" || r.BytesRead >= payload {
-				t.Errorf("run %d: peer read %d bytes, then %s; want ECONNRESET after fewer than %d bytes",
-					i, r.BytesRead, r.Err, payload)
-			}
-		}
-	})
-	t.Run("wrapper/fixed", func(t *testing.T) {
-		t.Parallel()
-		for i, r := range socktest.RunN(t, fixed, "WrappedSend", seedPeer, runs) {
-			t.Logf("run %d: peer read %d bytes, then %s; WrappedSend returned %q after %v", i, r.BytesRead, r.Err, r.AErr, r.ARan)
-			if r.AErr != "" {
-				t.Errorf("run %d: WrappedSend returned %q, want nil", i, r.AErr)
-			}
-			if r.Err != "EOF" || r.BytesRead != payload || r.WriteErr != "" {
-				t.Errorf("run %d: peer read %d bytes, then %s (write error %q); want all %d bytes, then EOF",
-					i, r.BytesRead, r.Err, r.WriteErr, payload)
-			}
-		}
-	})
+		})
+	}
 
 	// A conn that a read loop reads (issue 12): the object's read loop,
 	// busy with the greeting, has not read the peer's next message when
