@@ -77,6 +77,8 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 			b.escape(b.connOf(o), instr, modeOf(instr), "passed to "+calleeName(call))
 		}
 		switch u := Unconvert(o); {
+		case b.goOwnedObject(u):
+			b.handsOnObject(u, instr, modeOf(instr), "its object passed to "+calleeName(call)+", which may start its goroutine")
 		case u != o:
 			// An object converted to an interface is not followed: the
 			// callee may do anything with it.

@@ -204,6 +204,9 @@ func (b *funcBuilder) startsGoroutine(named *types.Named) bool {
 // concurrently, at any time (goroles.go).
 func (b *funcBuilder) markReaders(c *Conn) {
 	for _, k := range c.keys {
+		if a, ok := k.base.(*ssa.Alloc); ok && b.owner(a) {
+			continue // allocated here: no reader has it until it is handed on (localobjects.go)
+		}
 		if named := ownStruct(k.base.Type(), b.ps.pass.Pkg); named != nil && b.ps.goRoles()[named] == goReads {
 			c.ConcurrentRead, c.readLoop = true, true
 		}

@@ -10,9 +10,11 @@ import (
 // allocates itself: `c := &client{conn: nc, bw: bufio.NewWriter(nc)}`, a
 // dial helper that then speaks the handshake through c's methods and
 // closes nc when the handshake fails. An object of a struct type the
-// package declares (no goroutine of the package uses such objects, and it
-// is no conn type of its own: ownwrappers.go) holds the conn stored into
-// its field:
+// package declares (and no conn type of its own: ownwrappers.go) holds
+// the conn stored into its field. If a goroutine of the package may own
+// such objects' conns (goroles.go), this one has none until the function
+// hands it on, and every call that takes it does (objects.go,
+// goOwnedObject):
 //
 //   - the store hands nothing on;
 //   - the field is that conn for the rest of the function: its loads, and
@@ -46,7 +48,7 @@ func (b *funcBuilder) owner(v ssa.Value) bool {
 		return ok
 	}
 	named := ownStruct(a.Type(), b.ps.pass.Pkg)
-	ok = named != nil && !b.goOwned(named) && !connTyped(a.Type()) && usedAsObject(a)
+	ok = named != nil && !connTyped(a.Type()) && usedAsObject(a)
 	b.owners[a] = ok
 	return ok
 }

@@ -24,7 +24,15 @@ import (
 // local variable itself, or a field of one (c.inner).
 func (b *funcBuilder) objectOf(v ssa.Value) (fieldKey, bool) {
 	named := ownStruct(v.Type(), b.ps.pass.Pkg)
-	if named == nil || b.goOwned(named) {
+	switch {
+	case named == nil:
+		return fieldKey{}, false
+	case b.goOwned(named):
+		// Only an object allocated here, which no goroutine has until
+		// the function hands it on (goOwnedObject).
+		if a, ok := v.(*ssa.Alloc); ok && b.owner(a) {
+			return fieldKey{a, ""}, true
+		}
 		return fieldKey{}, false
 	}
 	switch v := v.(type) {
@@ -44,6 +52,21 @@ func (b *funcBuilder) objectOf(v ssa.Value) (fieldKey, bool) {
 		}
 	}
 	return fieldKey{}, false
+}
+
+// goOwnedObject reports whether v is an object allocated here of a type
+// whose conns a goroutine of the package may own (goroles.go). No
+// goroutine has it until it is handed on; any call that takes it (a
+// method, which may start the goroutine; the go statement itself) hands
+// it on, since the methods of such a type are not summarized for its
+// conn fields.
+func (b *funcBuilder) goOwnedObject(v ssa.Value) bool {
+	a, ok := v.(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	named := ownStruct(a.Type(), b.ps.pass.Pkg)
+	return named != nil && b.goOwned(named) && b.owner(a)
 }
 
 // sub returns the key of field path p under the object k.

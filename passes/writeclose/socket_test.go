@@ -76,6 +76,9 @@ func TestSocket(t *testing.T) {
 		// The same, with a watcher goroutine that would only close the
 		// conn on cancellation (it never does before quit returns).
 		{"canceled", "CanceledQuit"},
+		// A session of a type whose goroutine writes once started,
+		// refused before it starts: no goroutine has the object yet.
+		{"refused", "RefusedSession"},
 		// A conn stored into an object the function allocates, written
 		// through a buffered writer kept in the object's field (issue 12):
 		// the object's method writes and flushes, the function closes it.

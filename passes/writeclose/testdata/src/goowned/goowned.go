@@ -320,3 +320,60 @@ func (g *Goodbye) Quit() error {
 	g.conn.Write([]byte("QUIT\r\n"))
 	return g.conn.Close()
 }
+
+// DialPinger allocates a Pinger, whose goroutine owns the conn once it
+// runs, and refuses a strict session before starting it: until the go
+// statement, no goroutine has the object, so the Close there is judged.
+func DialPinger(addr string, strict bool) (*Pinger, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	greeting := make([]byte, 64)
+	if _, err := c.Read(greeting); err != nil {
+		c.Close()
+		return nil, err
+	}
+	p := &Pinger{conn: c}
+	p.conn.Write([]byte("HELLO\r\n"))
+	if strict {
+		c.Close() // want `conn is closed after a write \(line 338\) without CloseWrite and a drain: unread`
+		return nil, fmt.Errorf("strict")
+	}
+	go p.ping()
+	return p, nil
+}
+
+// DialPingerLate closes after the go statement: the goroutine has the
+// object, so the Close is not judged.
+func DialPingerLate(addr string) error {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	greeting := make([]byte, 64)
+	c.Read(greeting)
+	p := &Pinger{conn: c}
+	p.conn.Write([]byte("HELLO\r\n"))
+	go p.ping()
+	return c.Close()
+}
+
+// start starts the Pinger's goroutine.
+func (p *Pinger) start() { go p.ping() }
+
+// DialPingerStarted hands the object to a method of its type, which may
+// start its goroutine (this one does): after the call the Close is not
+// judged.
+func DialPingerStarted(addr string) error {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	greeting := make([]byte, 64)
+	c.Read(greeting)
+	p := &Pinger{conn: c}
+	p.conn.Write([]byte("HELLO\r\n"))
+	p.start()
+	return c.Close()
+}

@@ -170,8 +170,9 @@ func DialIface(addr string, bail bool) (Conn, error) {
 // Close closes the client's conn.
 func (c *client) Close() error { return c.nc.Close() }
 
-// pump's objects go to a goroutine that only reads the conn: the function
-// that starts it does not see into it, so nothing stored there is judged.
+// pump's objects go to a goroutine that only reads the conn. StartPump
+// allocates one and starts the reader last: until the go statement no
+// goroutine has the object, so the Close on the bad start is judged.
 type pump struct{ nc net.Conn }
 
 func (p *pump) loop() {
@@ -192,7 +193,7 @@ func StartPump(addr string, bail bool) error {
 	p := &pump{nc: nc}
 	nc.Write([]byte("HELLO\r\n"))
 	if bail {
-		return nc.Close()
+		return nc.Close() // want `conn is closed after a write \(line 194\) without CloseWrite and a drain: unread`
 	}
 	go p.loop()
 	return nil

@@ -277,3 +277,36 @@ func (w *watchedClient) quit() error {
 	}
 	return w.conn.Close() // want `conn is closed after a write \(line 274\) without CloseWrite and a drain: unread`
 }
+
+// RefusedSession stores the conn into a session object whose type a
+// goroutine owns once started (keepAlive writes), writes Payload bytes and
+// refuses the session before starting it: until then no goroutine has the
+// object, so writeclose judges the Close. In sock.go it sends RST with
+// the greeting unread, as in Send; in sock.go.golden it half-closes and
+// drains first.
+func RefusedSession(c net.Conn) error {
+	s := &keptAlive{conn: c}
+	if _, err := s.conn.Write(make([]byte, Payload)); err != nil {
+		c.Close()
+		return err
+	}
+	return c.Close() // want `conn is closed after a write \(line 289\) without CloseWrite and a drain: unread`
+}
+
+// keptAlive is a session whose keepAlive goroutine writes pings.
+type keptAlive struct {
+	conn net.Conn
+}
+
+// start starts the keep-alive goroutine.
+func (k *keptAlive) start() { go k.keepAlive() }
+
+// keepAlive writes a ping every second until the conn fails.
+func (k *keptAlive) keepAlive() {
+	for {
+		time.Sleep(time.Second)
+		if _, err := k.conn.Write([]byte("PING\r\n")); err != nil {
+			return
+		}
+	}
+}
