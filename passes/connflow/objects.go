@@ -29,11 +29,8 @@ func (b *funcBuilder) objectOf(v ssa.Value) (fieldKey, bool) {
 		return fieldKey{}, false
 	case b.goOwned(named):
 		// Only an object allocated here, which no goroutine has until
-		// the function hands it on (goOwnedObject).
-		if a, ok := v.(*ssa.Alloc); ok && b.owner(a) {
-			return fieldKey{a, ""}, true
-		}
-		return fieldKey{}, false
+		// the function hands it on.
+		return fieldKey{v, ""}, b.goOwnedObject(v)
 	}
 	switch v := v.(type) {
 	case *ssa.Parameter, *ssa.FreeVar, *ssa.Alloc:

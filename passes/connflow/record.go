@@ -57,6 +57,7 @@ type step struct {
 // eventsAndEscapes walks the instructions in block order and records what
 // each does to the conns: events, escapes, defers run, branch edges.
 func (b *funcBuilder) eventsAndEscapes() {
+	var rets []*ssa.Return
 	for _, blk := range b.fn.Blocks {
 		for _, instr := range blk.Instrs {
 			switch in := instr.(type) {
@@ -78,17 +79,16 @@ func (b *funcBuilder) eventsAndEscapes() {
 			case *ssa.If:
 				b.edgeEvents(in)
 			default:
+				if ret, ok := instr.(*ssa.Return); ok {
+					rets = append(rets, ret)
+				}
 				b.handedOn(instr)
 			}
 		}
 	}
 	// After every call: a Return's events need its operation's onErr.
-	for _, blk := range b.fn.Blocks {
-		if n := len(blk.Instrs); n > 0 {
-			if ret, ok := blk.Instrs[n-1].(*ssa.Return); ok {
-				b.returnEvents(ret)
-			}
-		}
+	for _, ret := range rets {
+		b.returnEvents(ret)
 	}
 }
 
