@@ -174,10 +174,14 @@ func (p *Pass) CommentAbove(pos token.Pos) string {
 // A CloseRule is a rule about Close calls: the conns it judges and its
 // verdict on one path to a Close. Only conns the function owns (made or
 // received here, never handed on, not given up on) that are stream
-// sockets are ever judged.
+// sockets are ever judged, and, when Shared is set, the conn fields of
+// objects a goroutine of the package may use (Conn.Shared).
 type CloseRule struct {
 	// Judges selects, among those, the conns the rule judges (nil: all).
 	Judges func(*connflow.Conn) bool
+	// Shared says whether the verdict rests on the function's own events
+	// alone, so that a conn another goroutine may also use is judged.
+	Shared bool
 	// Concurrent says whether Closes inside goroutines started by the
 	// function are judged too.
 	Concurrent bool
@@ -204,7 +208,7 @@ type Finding struct {
 func (p *Pass) JudgeCloses(r CloseRule, report func(Finding)) {
 	for f := range p.Funcs {
 		for _, c := range f.Conns {
-			if !c.Owned() || !c.IsStream() || r.Judges != nil && !r.Judges(c) {
+			if !(c.Owned() || r.Shared && c.Shared()) || !c.IsStream() || r.Judges != nil && !r.Judges(c) {
 				continue
 			}
 			reported := map[token.Pos]bool{}

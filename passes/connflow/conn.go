@@ -18,6 +18,10 @@ type Func struct {
 	Conns []*Conn
 
 	handsOn map[int]bool // object parameters handed to unknown code (objects.go)
+	// sharedHandsOn is handsOn for the parameters whose conn fields are
+	// FromShared (fields.go): kept apart, so that they change nothing
+	// but other FromShared conns.
+	sharedHandsOn map[int]bool
 	// starts are the goroutines the function starts, by go statement,
 	// and startOrder the same in block order (goroutines.go).
 	starts     map[ssa.Instruction]*goStart
@@ -44,18 +48,21 @@ const (
 	FromFreeVar               // captured by a closure: the enclosing function owns it
 	FromHeap                  // loaded from a field, global, map, slice or channel: someone else owns it
 	FromField                 // a field of an object the package declares, reached from a parameter (fields.go): the object owns it, and its methods are judged with it
+	FromShared                // such a field of an object a goroutine of the package may use (fields.go, goroles.go): the function's own events are real, others' may be missing
 )
 
 // claim ranks the origins from the strongest claim of ownership to the
 // weakest.
-var claim = map[Origin]int{FromCall: 0, FromParam: 1, FromField: 2, FromFreeVar: 3, FromHeap: 4}
+var claim = map[Origin]int{FromCall: 0, FromParam: 1, FromField: 2, FromFreeVar: 3, FromShared: 4, FromHeap: 5}
 
 // weaker reports whether o claims less ownership than p. When the values
 // of one conn disagree, the weakest origin is the conn's: a conn that any
 // of its values loaded from the heap belongs to whoever stored it there,
 // one captured from the enclosing function belongs to that function, a
 // field reached from a parameter to its object, and a parameter merged
-// with a call's result is still the caller's.
+// with a call's result is still the caller's. A field that a goroutine
+// may share is weaker than a captured conn, so that a closure never
+// summarizes it as its own.
 func (o Origin) weaker(p Origin) bool { return claim[o] > claim[p] }
 
 // A Conn is one connection inside one function: every SSA value that
@@ -116,9 +123,18 @@ func (c *Conn) Owned() bool {
 	return !c.Overflow && (c.Origin == FromCall || c.Origin == FromParam || c.Origin == FromField)
 }
 
+// Shared reports whether the conn is a field of an object that a
+// goroutine of the package may use (FromShared), and its paths were not
+// given up on: the events the function itself causes on it are real, but
+// another goroutine may write, read or close it between them, so only a
+// rule whose verdict rests on this function's own events alone judges it
+// (a write buffered here and never flushed before the Close).
+func (c *Conn) Shared() bool { return !c.Overflow && c.Origin == FromShared }
+
 // The reasons Unjudged gives.
 const (
 	UnjudgedHeap      = "loaded from the heap"
+	UnjudgedShared    = "a field a goroutine of the package may use"
 	UnjudgedFreeVar   = "captured by a closure"
 	UnjudgedOverflow  = "overflow"
 	UnjudgedNotStream = "not a stream socket"
@@ -128,13 +144,16 @@ const (
 
 // Unjudged says why no rule judges the Close ev of c, or "" if the rules
 // judge it: the function owns c, it is a stream socket, and some path
-// reaches ev without having handed c on before.
+// reaches ev without having handed c on before. A field a goroutine may
+// share counts as unjudged: only unflushedclose looks at its Close.
 func (c *Conn) Unjudged(ev *Event) string {
 	switch {
 	case c.Overflow:
 		return UnjudgedOverflow
 	case c.Origin == FromHeap:
 		return UnjudgedHeap
+	case c.Origin == FromShared:
+		return UnjudgedShared // judged for its unflushed writes only
 	case c.Origin == FromFreeVar:
 		return UnjudgedFreeVar
 	case !c.IsStream():

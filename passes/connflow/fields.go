@@ -18,9 +18,14 @@ import (
 // variable holding such a struct, a copy of a parameter say, is a base
 // too). Loads
 // of a field the function also stores to are not grouped (the field may
-// hold two conns), and a type whose objects a goroutine started in the
-// package uses is not judged unless that goroutine only reads its conns
-// (goroles.go): otherwise it may own them.
+// hold two conns). A type whose objects a goroutine started in the
+// package uses is not owned unless that goroutine only reads its conns
+// (goroles.go): otherwise it may own them. Its conn fields, reached from a
+// parameter or free variable, are grouped the same way but are of origin
+// FromShared: what the function itself does to them is real, what other
+// goroutines do is not seen, so only a rule whose verdict rests on the
+// function's own events (a write it buffered and never flushed) judges
+// them.
 
 // A fieldKey names a field reached from a base value: base.f1.f2...
 type fieldKey struct {
@@ -30,16 +35,17 @@ type fieldKey struct {
 
 // ownField returns the key of the field whose address or value v is
 // (of the conn field it wraps, for a wrapper field), if its base is a
-// parameter or free variable of a struct type declared in the package, no
-// goroutine of the package may own such objects' conns (goOwned), and the
-// function does not store to the field.
+// parameter or free variable of a struct type declared in the package
+// and the function does not store to the field. When a goroutine of the
+// package may own such objects' conns (goOwned), only a parameter or free
+// variable is a base, and the key is shared (sharedBase).
 func (b *funcBuilder) ownField(v ssa.Value) (fieldKey, bool) {
 	base, path, ok := fieldPath(v, 0)
 	if !ok {
 		return fieldKey{}, false
 	}
 	named := ownStruct(base.Type(), b.ps.pass.Pkg)
-	if named == nil || b.goOwned(named) {
+	if named == nil || b.goOwned(named) && !b.sharedBase(base) {
 		return fieldKey{}, false
 	}
 	k := fieldKey{base, path}
@@ -153,7 +159,7 @@ func (b *funcBuilder) fieldStores() map[fieldKey]bool {
 // fieldRoot makes v a value of the object's conn in field k: the first
 // value of k is the class every other one joins.
 func (b *funcBuilder) fieldRoot(v ssa.Value, k fieldKey) {
-	b.setRoot(v, FromField, 0)
+	b.setRoot(v, b.fieldOrigin(k), 0)
 	if rep, ok := b.fieldReps[k]; ok {
 		b.uf.union(v, rep)
 	} else {
@@ -177,6 +183,27 @@ func (b *funcBuilder) goOwned(named *types.Named) bool {
 		return b.startsGoroutine(named)
 	}
 	return false
+}
+
+// sharedBase reports whether base is a parameter or free variable of a
+// type whose conns a goroutine of the package may own (goOwned): its
+// conn fields are of origin FromShared. An object allocated here is not
+// (localobjects.go: it is the function's until handed on).
+func (b *funcBuilder) sharedBase(base ssa.Value) bool {
+	switch base.(type) {
+	case *ssa.Parameter, *ssa.FreeVar:
+		named := ownStruct(base.Type(), b.ps.pass.Pkg)
+		return named != nil && b.goOwned(named)
+	}
+	return false
+}
+
+// fieldOrigin is the origin of the conn in the object field k.
+func (b *funcBuilder) fieldOrigin(k fieldKey) Origin {
+	if b.sharedBase(k.base) {
+		return FromShared
+	}
+	return FromField
 }
 
 // startsGoroutine reports whether the function (or the function it is

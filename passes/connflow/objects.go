@@ -3,6 +3,7 @@ package connflow
 import (
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,9 +28,14 @@ func (b *funcBuilder) objectOf(v ssa.Value) (fieldKey, bool) {
 	switch {
 	case named == nil:
 		return fieldKey{}, false
+	case b.sharedBase(v):
+		// A parameter or free variable that a goroutine may share: its
+		// conns are FromShared (fields.go), and the calls it is passed
+		// to still apply their effects on them.
+		return fieldKey{v, ""}, true
 	case b.goOwned(named):
-		// Only an object allocated here, which no goroutine has until
-		// the function hands it on.
+		// Otherwise only an object allocated here, which no goroutine
+		// has until the function hands it on.
 		return fieldKey{v, ""}, b.goOwnedObject(v)
 	}
 	switch v := v.(type) {
@@ -102,7 +108,11 @@ func (b *funcBuilder) objectCalls() {
 				if sum == nil {
 					continue
 				}
-				for _, fe := range sum.Fields {
+				fields := sum.Fields
+				if b.sharedBase(obj.base) {
+					fields = slices.Concat(fields, sum.SharedFields)
+				}
+				for _, fe := range fields {
 					if k := obj.sub(fe.Path); fe.Param == i && !b.fieldStores()[k] {
 						b.wantField(k)
 					}
@@ -142,7 +152,7 @@ func (b *funcBuilder) makeVirtualConns() {
 		if t == nil || !IsConnLike(t) {
 			continue
 		}
-		c := &Conn{ID: len(b.f.Conns), Fn: b.f, Origin: FromField, Reaching: map[*Event][]History{}, keys: []fieldKey{k}}
+		c := &Conn{ID: len(b.f.Conns), Fn: b.f, Origin: b.fieldOrigin(k), Reaching: map[*Event][]History{}, keys: []fieldKey{k}}
 		if IsConn(t) {
 			c.Type = t
 		}
@@ -204,6 +214,9 @@ func (b *funcBuilder) objectUses(s callSite, mode callMode, callee *ssa.Function
 			uses = append(uses, use{conn: c, operand: operand, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
 				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1})
 		}
+		if ok && b.sharedBase(obj.base) {
+			uses = append(uses, b.sharedUses(i, obj, mode, callee, sum)...)
+		}
 		for _, h := range sum.HandsOn {
 			if h == i {
 				if ok {
@@ -214,6 +227,28 @@ func (b *funcBuilder) objectUses(s callSite, mode callMode, callee *ssa.Function
 				}
 			}
 		}
+	}
+	return uses
+}
+
+// sharedUses returns the uses of a call's summary on the FromShared conn
+// fields (SharedFields, SharedHandsOn) of the object obj, operand i: the
+// effects of a method of a type a goroutine may share reach only its
+// conns of that origin in the caller, never a parameter or the object
+// itself as a conn (the summaries other rules read stay as they were).
+func (b *funcBuilder) sharedUses(i int, obj fieldKey, mode callMode, callee *ssa.Function, sum *Summary) []use {
+	var uses []use
+	for _, fe := range sum.SharedFields {
+		c := b.fieldConn(obj.sub(fe.Path))
+		if fe.Param != i || c == nil {
+			continue
+		}
+		paths, outs := decodePaths(fe.Paths)
+		uses = append(uses, use{conn: c, operand: -1, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
+			calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1})
+	}
+	if slices.Contains(sum.SharedHandsOn, i) {
+		uses = append(uses, b.objectEscapes(obj, mode, "handed on by "+callee.Name())...)
 	}
 	return uses
 }
@@ -240,7 +275,9 @@ func (b *funcBuilder) handsOnObject(o ssa.Value, instr ssa.Instruction, mode cal
 	if !ok {
 		return
 	}
-	if p, ok := obj.base.(*ssa.Parameter); ok {
+	if p, ok := obj.base.(*ssa.Parameter); ok && b.sharedBase(p) {
+		b.f.sharedHandsOn[paramIndex(p)] = true
+	} else if ok {
 		b.f.handsOn[paramIndex(p)] = true
 	}
 	for _, u := range b.objectEscapes(obj, mode, why) {

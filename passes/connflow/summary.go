@@ -29,6 +29,11 @@ type Summary struct {
 	// package's types, so they are never exported.
 	Fields  []FieldEffect `json:"-"`
 	HandsOn []int         `json:"-"`
+	// SharedFields and SharedHandsOn are the same for the conn fields
+	// of objects a goroutine of the package may use (FromShared,
+	// fields.go): callers apply them only to their own such conns.
+	SharedFields  []FieldEffect `json:"-"`
+	SharedHandsOn []int         `json:"-"`
 }
 
 // FieldEffect is the set of paths for one conn field (Path, as in a
@@ -245,17 +250,23 @@ func (f *Func) summarize() *Summary {
 	byIndex := func(a, b ParamEffect) int { return a.Index - b.Index }
 	slices.SortFunc(s.Params, byIndex)
 	slices.SortFunc(s.FreeVars, byIndex)
-	s.Fields = f.fieldEffects()
+	s.Fields = f.fieldEffects(false)
 	s.HandsOn = slices.Sorted(maps.Keys(f.handsOn))
+	s.SharedFields = f.fieldEffects(true)
+	s.SharedHandsOn = slices.Sorted(maps.Keys(f.sharedHandsOn))
 	return s
 }
 
-// fieldEffects summarizes the conns of the object parameters' fields: one
-// FieldEffect per field, sorted by parameter and path. A conn that is two
-// fields at once is handed on.
-func (f *Func) fieldEffects() []FieldEffect {
+// fieldEffects summarizes the conns of the object parameters' fields,
+// those of origin FromShared or the others: one FieldEffect per field,
+// sorted by parameter and path. A conn that is two fields at once is
+// handed on.
+func (f *Func) fieldEffects(shared bool) []FieldEffect {
 	var out []FieldEffect
 	for _, c := range f.Conns {
+		if (c.Origin == FromShared) != shared {
+			continue
+		}
 		for _, k := range c.keys {
 			p, ok := k.base.(*ssa.Parameter)
 			if !ok {

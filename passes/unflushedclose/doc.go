@@ -10,7 +10,9 @@
 // one) reach the connection only when the buffer
 // fills or Flush is called. Closing the conn first drops them without an
 // error on either side: the peer sees a clean EOF after a truncated
-// stream. See docs/rules/unflushedclose.md.
+// stream. A method of an object whose conn a goroutine of the package
+// also uses is judged too: what the method itself buffered is lost at its
+// Close whatever the goroutine does. See docs/rules/unflushedclose.md.
 package unflushedclose
 
 import "github.com/teardownlint/teardown/internal/lint"
@@ -20,7 +22,7 @@ var doc = &lint.Doc{
 	Title:    "a conn closed under an unflushed bufio.Writer silently loses the buffered bytes",
 	Severity: lint.Error,
 	Since:    "the first release (none is tagged yet)",
-	Why: "A `bufio.Writer` over a connection holds written bytes until its buffer fills or `Flush` is called. So does a `json.Encoder` or `gob.Encoder` made over one (`json.NewEncoder(bw).Encode(v)`), or another package's encoder of the same shape (`NewEncoder(io.Writer, ...) *Encoder` with `Encode`: go-msgpack's, ugorji's codec, msgpack, cbor), also when a helper does the encoding: what it encodes waits in the buffer. Closing the connection first throws them away. Nothing reports it: `Write` on the buffer succeeded, `Close` succeeds, and the peer reads a clean `io.EOF` after a stream that is simply shorter.\n\n" +
+	Why: "A `bufio.Writer` over a connection holds written bytes until its buffer fills or `Flush` is called. So does a `json.Encoder` or `gob.Encoder` made over one (`json.NewEncoder(bw).Encode(v)`), or another package's encoder of the same shape (`NewEncoder(io.Writer, ...) *Encoder` with `Encode`: go-msgpack's, ugorji's codec, msgpack, cbor), also when a helper does the encoding: what it encodes waits in the buffer. Closing the connection first throws them away, also in a method of an object whose conn another goroutine of the package writes or reads (a session with a write loop): what this method buffered is dropped whatever the goroutine does. Nothing reports it: `Write` on the buffer succeeded, `Close` succeeds, and the peer reads a clean `io.EOF` after a stream that is simply shorter.\n\n" +
 		"Measured on Linux over loopback (ground truth, experiment 10, 5/5 runs each): 1,000 bytes buffered and no Flush, the peer received 0 bytes; 10 writes of 1,000 bytes, it received 8,192 (two automatic 4,096-byte flushes) and lost 1,808; with Flush, all 10,000. No variant produced an RST or an error on either side.",
 	Before: `func send(c net.Conn, lines []string) {
 	w := bufio.NewWriter(c)

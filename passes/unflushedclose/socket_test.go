@@ -45,6 +45,9 @@ func TestSocket(t *testing.T) {
 		{"Exchanged", 1_000, 0, socktest.Peer{CloseWriteAfterSend: true}},
 		// The same, with the helper returning its read's error untested.
 		{"ExchangedUntested", 1_000, 0, socktest.Peer{CloseWriteAfterSend: true}},
+		// A method of a session whose write loop (a goroutine) writes
+		// through the same writer buffers and closes.
+		{"Shared", 1_000, 0, socktest.Peer{}},
 	} {
 		for _, v := range []struct {
 			name, file string

@@ -39,7 +39,10 @@ func verdict(p connflow.Path) *connflow.Event {
 }
 
 func run(p *lint.Pass) {
-	p.JudgeCloses(lint.CloseRule{Verdict: verdict}, func(f lint.Finding) { report(p, f.At, f.Culprit) })
+	// Bytes this function buffered and never flushed are lost at its
+	// Close whatever another goroutine does with the conn: shared
+	// conns are judged too.
+	p.JudgeCloses(lint.CloseRule{Verdict: verdict, Shared: true}, func(f lint.Finding) { report(p, f.At, f.Culprit) })
 }
 
 func report(p *lint.Pass, close, write *connflow.Event) {

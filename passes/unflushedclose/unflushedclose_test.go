@@ -18,6 +18,12 @@ func TestWrapFields(t *testing.T) {
 	linttest.Run(t, unflushedclose.Analyzer, "wrapfields")
 }
 
+// TestShared: a conn that a goroutine of the package also writes is
+// judged for what the method itself buffered (connflow's FromShared).
+func TestShared(t *testing.T) {
+	linttest.Run(t, unflushedclose.Analyzer, "shared")
+}
+
 // TestEncoders: a json or gob encoder made over a bufio.Writer fills its
 // buffer; closing the conn without a Flush is reported, and the fix
 // flushes the writer under the encoder.

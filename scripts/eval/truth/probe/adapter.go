@@ -41,7 +41,8 @@ const (
 	reasonNotSelected = "not selected" // no conn modelled in the enclosing function
 	reasonNotTracked  = "not tracked"  // the function has conns, none closed here
 	reasonHeap        = "loaded from the heap"
-	reasonFreeVar     = "captured by a closure" // the enclosing function owns it
+	reasonShared      = "shared with a goroutine" // a field a goroutine of the package may use: unflushedclose only
+	reasonFreeVar     = "captured by a closure"   // the enclosing function owns it
 	reasonOverflow    = "overflow"
 	reasonNotConn     = "not a conn type" // tracked only as an io interface
 	reasonEscaped     = "escaped: "       // followed by the model's reason
@@ -94,6 +95,8 @@ func connReason(c *connflow.Conn, ev *connflow.Event) string {
 		return reasonJudged
 	case connflow.UnjudgedHeap:
 		return reasonHeap
+	case connflow.UnjudgedShared:
+		return reasonShared
 	case connflow.UnjudgedFreeVar:
 		return reasonFreeVar
 	case connflow.UnjudgedOverflow:
@@ -118,12 +121,14 @@ func rank(r string) int {
 		return 3
 	case r == reasonFreeVar:
 		return 4
-	case r == reasonHeap:
+	case r == reasonShared:
 		return 5
+	case r == reasonHeap:
+		return 6
 	case r == "":
 		return 99
 	}
-	return 6
+	return 7
 }
 
 // lingerTracked reports whether the model found an SO_LINGER setting at

@@ -100,3 +100,37 @@ func exchangeUntested(c net.Conn, bw *bufio.Writer, buf []byte) error {
 	_, err := c.Read(buf)
 	return err
 }
+
+// Shared starts a session whose write loop (a goroutine) writes replies
+// through the session's bufio.Writer, then rejects it: reject buffers a
+// Chunk and closes the conn. The write loop is given nothing to write.
+// In sock.go the Close drops the buffered Chunk: the peer reads 0 bytes
+// and a clean EOF. In sock.go.golden reject flushes first.
+func Shared(c net.Conn) error {
+	s := &session{conn: c, bw: bufio.NewWriter(c), replies: make(chan []byte)}
+	go s.writeLoop()
+	err := s.reject()
+	close(s.replies)
+	return err
+}
+
+// session's conn is written by its write loop and by its methods.
+type session struct {
+	conn    net.Conn
+	bw      *bufio.Writer
+	replies chan []byte
+}
+
+func (s *session) writeLoop() {
+	for r := range s.replies {
+		s.bw.Write(r)
+		s.bw.Flush()
+	}
+}
+
+func (s *session) reject() error {
+	if _, err := s.bw.Write(make([]byte, Chunk)); err != nil {
+		return s.conn.Close()
+	}
+	return s.conn.Close() // want `conn is closed while a buffered write \(line 132\) is unflushed`
+}
