@@ -2,6 +2,7 @@ package connflow
 
 import (
 	"fmt"
+	"go/ast"
 	"go/token"
 	"go/types"
 	"reflect"
@@ -244,6 +245,13 @@ type pkgState struct {
 	// wrapFields are the fields that hold a wrapper over a conn field of
 	// the same object (wrapfields.go).
 	wrapFields map[*types.Var]*types.Var
+	// buffered are the package's own buffered writer types, decls its
+	// function declarations (ownbuffers.go), and nested the fields of
+	// objects held in a field that hold another field of the holder
+	// (wrapfields.go).
+	buffered map[*types.Named]bool
+	decls    map[*types.Func]*ast.FuncDecl
+	nested   map[[2]*types.Var]*types.Var
 	// aliases are, per function, the parameters every caller passes as
 	// one conn (aliases.go).
 	aliases map[*ssa.Function][]int

@@ -2,6 +2,7 @@ package connflow
 
 import (
 	"go/token"
+	"go/types"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
@@ -43,6 +44,12 @@ type use struct {
 	// failed), so no path of this one is a rejected read (edges.go,
 	// rejects).
 	shared bool
+	// into is, for the writes an object held in a field makes into
+	// another field of the same object that buffers them (s.framer into
+	// s.bw: ownbuffers.go), that field, and intoOperand the operand that
+	// is the holding object's field (s.framer).
+	into        *types.Var
+	intoOperand int
 }
 
 // A decision is what a call does: its uses, in the order their events are
@@ -110,7 +117,8 @@ func (b *funcBuilder) declaredHere(call *ssa.CallCommon) bool {
 //  3. a wrapper constructor (bufio.NewWriter(c)): no event, its result is
 //     the same conn (identity.go); a fresh constructor whose result holds
 //     the conn (freshobjects.go): no event, the conn goes on in it;
-//  4. a method of a catalogued type;
+//  4. a method of a catalogued type, or Write or Flush of the package's own
+//     buffered writer over a conn (ownbuffers.go);
 //  5. a catalogued package function (io.Copy, fmt.Fprintf, ...);
 //  6. a goroutine launcher (WaitGroup.Go): its closure, as a go statement;
 //  7. a function with a summary: this package's model or a fact; also
@@ -150,6 +158,9 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	if callee != nil && callee.Signature.Recv() != nil && len(s.ops) > 0 {
 		if effs, ok := methodEffects(callee.Signature.Recv().Type(), callee.Name()); ok {
 			return b.catalogued(s, mode, effs, false, 0)
+		}
+		if effs, ok := bufferedMethods[callee.Name()]; ok && b.tracked(s.ops[0]) && b.ps.ownBuffered(callee.Signature.Recv().Type()) {
+			return b.catalogued(s, mode, effs, false, 0) // the package's own buffered writer (ownbuffers.go)
 		}
 	}
 	if effs, ok := funcEffects[key]; ok {

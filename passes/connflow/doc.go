@@ -38,7 +38,10 @@
 //     the conns that objects of the package's struct types own, and how
 //     their methods' effects on them reach the caller; wrapfields.go,
 //     the fields that hold a wrapper (a bufio.Writer, say) over the
-//     object's conn field, and so are that conn; localobjects.go, the
+//     object's conn field, and so are that conn; ownbuffers.go, the
+//     package's own buffered writer types, and nestedwriters.go, the
+//     fields of an object held in a field that hold another field of the
+//     holder (a framer over the server's writer); localobjects.go, the
 //     conns a function stores into an object it allocates, which holds
 //     them (the store hands nothing on); freshobjects.go, the package's
 //     fresh constructors, whose results a caller treats like an object

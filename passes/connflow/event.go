@@ -3,6 +3,7 @@ package connflow
 import (
 	"fmt"
 	"go/token"
+	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -81,6 +82,12 @@ type Event struct {
 	// receiver first, for methods), or -1 (a closure's captured conn, an
 	// edge event).
 	Operand int
+	// Into is, for a buffered write that an object held in a field makes
+	// into another field of the same object (s.framer's writes into
+	// s.bw), that field, and IntoOperand the call's operand that is the
+	// holding field (s.framer): a fix flushes s.bw. Into is nil otherwise.
+	Into        *types.Var
+	IntoOperand int
 	// Linger holds the argument of SetLinger when Kind == Linger.
 	Linger LingerValue
 	// CalleeOwns is set for events inlined from a named function that

@@ -67,21 +67,66 @@ func (b *funcBuilder) isWrapperField(v ssa.Value) bool {
 // (wrapfields.go): a load of `s.bw` is a load of the conn of `s.conn`;
 // k itself if it is no wrapper field.
 func (b *funcBuilder) canonical(k fieldKey) fieldKey {
-	if strings.Contains(k.path, ".") {
-		return k
-	}
+	c, _ := b.canonicalBuffered(k)
+	return c
+}
+
+// canonicalBuffered is canonical, also through a field of an object held
+// in a field, `s.framer.w` (ownbuffers.go, nestedWriters), and returns
+// the field of the holder the way goes through when that field buffers
+// what is written into it (a bufio.Writer or the package's own buffered
+// writer): a write into `s.framer.w` over `s.bw` is a buffered write of
+// s.bw's, which a fix flushes. It is nil otherwise.
+func (b *funcBuilder) canonicalBuffered(k fieldKey) (fieldKey, *types.Var) {
 	st, ok := deref(k.base.Type()).Underlying().(*types.Struct)
-	i, err := strconv.Atoi(k.path)
-	if !ok || err != nil || i >= st.NumFields() {
-		return k
+	if !ok {
+		return k, nil
 	}
-	g := b.ps.wrapperFields()[st.Field(i)]
-	for j := 0; g != nil && j < st.NumFields(); j++ {
-		if st.Field(j) == g {
-			return fieldKey{k.base, strconv.Itoa(j)}
+	parts := strings.Split(k.path, ".")
+	var buffered *types.Var
+	switch len(parts) {
+	case 1:
+	case 2:
+		i, err1 := strconv.Atoi(parts[0])
+		j, err2 := strconv.Atoi(parts[1])
+		if err1 != nil || err2 != nil || i >= st.NumFields() {
+			return k, nil
+		}
+		f := st.Field(i)
+		inner, ok := deref(f.Type()).Underlying().(*types.Struct)
+		if !ok || j >= inner.NumFields() {
+			return k, nil
+		}
+		g := b.ps.nestedWriters()[[2]*types.Var{f, inner.Field(j)}]
+		idx := fieldIndex(st, g)
+		if idx < 0 {
+			return k, nil
+		}
+		k = fieldKey{k.base, strconv.Itoa(idx)}
+		if namedIs(g.Type(), "bufio", "Writer") || namedIs(g.Type(), "bufio", "ReadWriter") || b.ps.ownBuffered(g.Type()) {
+			buffered = g
+		}
+	default:
+		return k, nil
+	}
+	i, err := strconv.Atoi(k.path)
+	if err != nil || i >= st.NumFields() {
+		return k, buffered
+	}
+	if j := fieldIndex(st, b.ps.wrapperFields()[st.Field(i)]); j >= 0 {
+		return fieldKey{k.base, strconv.Itoa(j)}, buffered
+	}
+	return k, buffered
+}
+
+// fieldIndex returns the index of the field f in st, or -1.
+func fieldIndex(st *types.Struct, f *types.Var) int {
+	for j := 0; f != nil && j < st.NumFields(); j++ {
+		if st.Field(j) == f {
+			return j
 		}
 	}
-	return k
+	return -1
 }
 
 // fieldPath returns the base and the field indices of a field address

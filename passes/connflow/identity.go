@@ -299,7 +299,7 @@ func (b *funcBuilder) field(v ssa.Value) {
 	if _, ok := b.ownedKey(v); ok {
 		return // a field of an object allocated here: settled later (localobjects.go)
 	}
-	if !IsConnLike(v.Type()) && !(isCellOf(v.Type()) && b.isWrapperField(v)) {
+	if !IsConnLike(v.Type()) && !((isCellOf(v.Type()) || b.ownBufferedValue(v.Type())) && b.isWrapperField(v)) {
 		return
 	}
 	if k, ok := b.ownField(v); ok {

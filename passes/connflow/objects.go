@@ -113,7 +113,7 @@ func (b *funcBuilder) objectCalls() {
 					fields = slices.Concat(fields, sum.SharedFields)
 				}
 				for _, fe := range fields {
-					if k := obj.sub(fe.Path); fe.Param == i && !b.fieldStores()[k] {
+					if k := b.canonical(obj.sub(fe.Path)); fe.Param == i && !b.fieldStores()[k] {
 						b.wantField(k)
 					}
 				}
@@ -142,6 +142,14 @@ func (b *funcBuilder) fieldConn(k fieldKey) *Conn {
 		return b.connOf(rep)
 	}
 	return b.virtualConns[k]
+}
+
+// fieldConnBuffered is fieldConn of the field k's canonical key, and
+// the holder's buffering field that writes into k land in, if any
+// (canonicalBuffered).
+func (b *funcBuilder) fieldConnBuffered(k fieldKey) (*Conn, *types.Var) {
+	ck, buffered := b.canonicalBuffered(k)
+	return b.fieldConn(ck), buffered
 }
 
 // makeVirtualConns makes the conns of the fields that are only reached
@@ -197,22 +205,26 @@ func (b *funcBuilder) objectUses(s callSite, mode callMode, callee *ssa.Function
 		}
 		for _, fe := range sum.Fields {
 			var c *Conn
+			var into *types.Var
 			switch {
 			case wrapper != nil:
 				c = wrapper
 			case ok:
-				c = b.fieldConn(obj.sub(fe.Path))
+				c, into = b.fieldConnBuffered(obj.sub(fe.Path))
 			}
 			if fe.Param != i || c == nil {
 				continue
 			}
 			paths, outs := decodePaths(fe.Paths)
+			if into != nil {
+				paths = intoBuffer(paths) // s.framer's writes into s.bw (ownbuffers.go)
+			}
 			operand := -1
 			if wrapper != nil {
 				operand = i // the wrapper operand is accounted for
 			}
 			uses = append(uses, use{conn: c, operand: operand, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
-				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1})
+				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1, into: into, intoOperand: i})
 		}
 		if ok && b.sharedBase(obj.base) {
 			uses = append(uses, b.sharedUses(i, obj, mode, callee, sum)...)
@@ -239,13 +251,16 @@ func (b *funcBuilder) objectUses(s callSite, mode callMode, callee *ssa.Function
 func (b *funcBuilder) sharedUses(i int, obj fieldKey, mode callMode, callee *ssa.Function, sum *Summary) []use {
 	var uses []use
 	for _, fe := range sum.SharedFields {
-		c := b.fieldConn(obj.sub(fe.Path))
+		c, into := b.fieldConnBuffered(obj.sub(fe.Path))
 		if fe.Param != i || c == nil {
 			continue
 		}
 		paths, outs := decodePaths(fe.Paths)
+		if into != nil {
+			paths = intoBuffer(paths)
+		}
 		uses = append(uses, use{conn: c, operand: -1, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
-			calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1})
+			calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1, into: into, intoOperand: i})
 	}
 	if slices.Contains(sum.SharedHandsOn, i) {
 		uses = append(uses, b.objectEscapes(obj, mode, "handed on by "+callee.Name())...)

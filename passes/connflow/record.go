@@ -205,6 +205,9 @@ func (b *funcBuilder) record(c *Conn, s callSite, u use) {
 			ev.Linger = u.linger
 			ev.Prefix = ev.Prefix || u.prefix
 			ev.Operand = u.operand
+			if u.into != nil && k == BufWrite {
+				ev.Into, ev.IntoOperand = u.into, u.intoOperand
+			}
 			evs = append(evs, ev)
 		}
 		paths = append(paths, evs)

@@ -38,7 +38,7 @@ func (ps *pkgState) wrapperFields() map[*types.Var]*types.Var {
 		return ps.wrapFields
 	}
 	s := &wrapScan{ps: ps, out: map[*types.Var]*types.Var{}, bad: map[*types.Var]bool{}}
-	if !declaresWrapperField(ps.pass.Pkg) {
+	if !ps.declaresWrapperField() {
 		ps.wrapFields = s.out
 		return s.out // nothing to scan for (most packages)
 	}
@@ -60,9 +60,10 @@ func (ps *pkgState) wrapperFields() map[*types.Var]*types.Var {
 
 // declaresWrapperField reports whether a struct type declared at the
 // package level has both a conn field and an unexported field of a
-// wrapper type: the only place a wrapper field can be.
-func declaresWrapperField(pkg *types.Package) bool {
-	scope := pkg.Scope()
+// wrapper type (of the catalogue, or the package's own buffered writer:
+// ownbuffers.go): the only place a wrapper field can be.
+func (ps *pkgState) declaresWrapperField() bool {
+	scope := ps.pass.Pkg.Scope()
 	for _, name := range scope.Names() {
 		tn, ok := scope.Lookup(name).(*types.TypeName)
 		if !ok {
@@ -75,7 +76,7 @@ func declaresWrapperField(pkg *types.Package) bool {
 		conn, wrapper := false, false
 		for f := range st.Fields() {
 			conn = conn || isConnField(f)
-			wrapper = wrapper || !f.Exported() && isWrapper(f.Type())
+			wrapper = wrapper || !f.Exported() && ps.ownWrapperType(f.Type())
 		}
 		if conn && wrapper {
 			return true
@@ -141,7 +142,7 @@ func (s *wrapScan) inspect(n ast.Node, conns map[string]*types.Var) {
 // give records that field f is given a wrapper over the conn field g
 // (nil: something else); a nil value is no value.
 func (s *wrapScan) give(f, g *types.Var) {
-	if !isWrapper(f.Type()) || f.Pkg() != s.ps.pass.Pkg {
+	if !s.ps.ownWrapperType(f.Type()) || f.Pkg() != s.ps.pass.Pkg {
 		return
 	}
 	switch old := s.out[f]; {
@@ -190,7 +191,7 @@ func (s *wrapScan) literal(lit *ast.CompositeLit) {
 		}
 	}
 	for _, e := range elts {
-		if e.field == nil || !isWrapper(e.field.Type()) || s.isNil(e.value) {
+		if e.field == nil || !s.ps.ownWrapperType(e.field.Type()) || s.isNil(e.value) {
 			continue
 		}
 		var g *types.Var
@@ -223,8 +224,9 @@ func (s *wrapScan) reset(call *ast.CallExpr, conns map[string]*types.Var) {
 }
 
 // wrappedOperand returns the operand that e, a call of a wrapper
-// constructor of the catalogue, wraps: a variable or a field, not a
-// value made by a call; nil otherwise.
+// constructor of the catalogue or of the package's own buffered writer
+// (ownbuffers.go), wraps: a variable or a field, not a value made by a
+// call; nil otherwise.
 func (s *wrapScan) wrappedOperand(e ast.Expr) ast.Expr {
 	call, ok := ast.Unparen(e).(*ast.CallExpr)
 	if !ok {
@@ -234,11 +236,13 @@ func (s *wrapScan) wrappedOperand(e ast.Expr) ast.Expr {
 	if fn == nil || fn.Pkg() == nil || fn.Signature().Recv() != nil {
 		return nil
 	}
-	idx, ok := wrapperConstructors[[2]string{fn.Pkg().Path(), fn.Name()}]
-	if !ok || len(idx) != 1 || idx[0] >= len(call.Args) {
+	var arg ast.Expr
+	if idx, ok := wrapperConstructors[[2]string{fn.Pkg().Path(), fn.Name()}]; ok && len(idx) == 1 && idx[0] < len(call.Args) {
+		arg = call.Args[idx[0]]
+	} else if arg = s.ps.bufferedArg(call); arg == nil {
 		return nil
 	}
-	switch arg := ast.Unparen(call.Args[idx[0]]).(type) {
+	switch arg := ast.Unparen(arg).(type) {
 	case *ast.Ident, *ast.SelectorExpr:
 		return arg
 	}

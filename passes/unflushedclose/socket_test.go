@@ -48,6 +48,10 @@ func TestSocket(t *testing.T) {
 		// A method of a session whose write loop (a goroutine) writes
 		// through the same writer buffers and closes.
 		{"Shared", 1_000, 0, socktest.Peer{}},
+		// The package's own buffered writer, kept beside the conn.
+		{"OwnBuffered", 1_000, 0, socktest.Peer{}},
+		// A framer over that writer, kept in a field of its own.
+		{"Framed", 1_000, 0, socktest.Peer{}},
 	} {
 		for _, v := range []struct {
 			name, file string

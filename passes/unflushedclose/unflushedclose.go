@@ -64,12 +64,21 @@ func report(p *lint.Pass, close, write *connflow.Event) {
 // lost the bytes whatever the caller does.
 func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix, bool) {
 	wci, ok := write.Instr.(ssa.CallInstruction)
-	if !ok || write.Operand < 0 {
+	if !ok || write.Operand < 0 && write.Into == nil {
 		return analysis.SuggestedFix{}, false
 	}
 	wcall, _ := fix.CallExpr(p, wci.Common().Pos())
 	if wcall == nil {
 		return analysis.SuggestedFix{}, false
+	}
+	if write.Into != nil {
+		// s.framer.writeGoAway(...), whose framer writes into s.bw:
+		// flush s.bw.
+		name, obj, ok := intoField(p, wcall, write)
+		if !ok || !hasFlush(write.Into.Type()) {
+			return analysis.SuggestedFix{}, false
+		}
+		return flushBefore(p, close, name, obj)
 	}
 	e := fix.Operand(p, wcall, write.Operand)
 	if e != nil && !hasFlush(p.TypesInfo.TypeOf(e)) {
@@ -87,6 +96,12 @@ func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}
+	return flushBefore(p, close, name, obj)
+}
+
+// flushBefore inserts `_ = name.Flush()` before the Close, if obj, the
+// variable name starts with, is in scope there.
+func flushBefore(p *lint.Pass, close *connflow.Event, name string, obj *types.Var) (analysis.SuggestedFix, bool) {
 	site, ok := fix.SiteOf(p, close)
 	if !ok || obj.Parent() == nil || !obj.Parent().Contains(site.Stmt.Pos()) || obj.Pos() > site.Stmt.Pos() {
 		return analysis.SuggestedFix{}, false
@@ -101,6 +116,26 @@ func flushFix(p *lint.Pass, close, write *connflow.Event) (analysis.SuggestedFix
 		Message:   msg,
 		TextEdits: fix.InsertBefore(p, site.Stmt, []string{"_ = " + name + ".Flush()"}, nil),
 	}, true
+}
+
+// intoField names the field a write through an object held in a field
+// lands in (connflow's Event.Into): for `s.framer.writeGoAway(...)`,
+// whose framer writes into s.bw, "s.bw", from the call's operand
+// s.framer, a field of the variable s, which it returns too.
+func intoField(p *lint.Pass, call *ast.CallExpr, write *connflow.Event) (string, *types.Var, bool) {
+	sel, ok := ast.Unparen(fix.Operand(p, call, write.IntoOperand)).(*ast.SelectorExpr)
+	if !ok {
+		return "", nil, false
+	}
+	if s, ok := p.TypesInfo.Selections[sel]; !ok || s.Kind() != types.FieldVal {
+		return "", nil, false
+	}
+	x, ok := ast.Unparen(sel.X).(*ast.Ident)
+	if !ok {
+		return "", nil, false
+	}
+	obj, ok := p.TypesInfo.Uses[x].(*types.Var)
+	return x.Name + "." + write.Into.Name(), obj, ok
 }
 
 // writerVar returns how the fix names the writer e, and the variable

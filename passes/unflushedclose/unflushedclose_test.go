@@ -24,6 +24,13 @@ func TestShared(t *testing.T) {
 	linttest.Run(t, unflushedclose.Analyzer, "shared")
 }
 
+// TestOwnBuffers: the package's own buffered writer kept beside the
+// conn, and a framer built over it, are that conn's buffer; a writer type
+// without a Flush is not.
+func TestOwnBuffers(t *testing.T) {
+	linttest.Run(t, unflushedclose.Analyzer, "ownbuffers")
+}
+
 // TestEncoders: a json or gob encoder made over a bufio.Writer fills its
 // buffer; closing the conn without a Flush is reported, and the fix
 // flushes the writer under the encoder.

@@ -7,6 +7,7 @@ package unflushedclosesock
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"net"
 	"strings"
 )
@@ -24,7 +25,7 @@ func One(c net.Conn) error {
 		c.Close()
 		return err
 	}
-	return c.Close() // want `conn is closed while a buffered write \(line 23\) is unflushed`
+	return c.Close() // want `conn is closed while a buffered write \(line 24\) is unflushed`
 }
 
 // Ten writes ten Chunks into a bufio.Writer over c (default size, 4,096
@@ -38,7 +39,7 @@ func Ten(c net.Conn) error {
 			return err
 		}
 	}
-	return c.Close() // want `conn is closed while a buffered write \(line 36\) is unflushed`
+	return c.Close() // want `conn is closed while a buffered write \(line 37\) is unflushed`
 }
 
 // Encoded encodes a JSON string of Chunk bytes (997 letters, two quotes
@@ -51,7 +52,7 @@ func Encoded(c net.Conn) error {
 		c.Close()
 		return err
 	}
-	return c.Close() // want `conn is closed while a buffered write \(line 50\) is unflushed`
+	return c.Close() // want `conn is closed while a buffered write \(line 51\) is unflushed`
 }
 
 // Exchanged is a request loop whose helper writes a Chunk of reply into a
@@ -64,7 +65,7 @@ func Exchanged(c net.Conn) error {
 	buf := make([]byte, 512)
 	for {
 		if err := exchange(c, bw, buf); err != nil {
-			return c.Close() // want `conn is closed while a buffered write \(line 66\) is unflushed`
+			return c.Close() // want `conn is closed while a buffered write \(line 67\) is unflushed`
 		}
 	}
 }
@@ -88,7 +89,7 @@ func ExchangedUntested(c net.Conn) error {
 	buf := make([]byte, 512)
 	for {
 		if err := exchangeUntested(c, bw, buf); err != nil {
-			return c.Close() // want `conn is closed while a buffered write \(line 90\) is unflushed`
+			return c.Close() // want `conn is closed while a buffered write \(line 91\) is unflushed`
 		}
 	}
 }
@@ -132,5 +133,93 @@ func (s *session) reject() error {
 	if _, err := s.bw.Write(make([]byte, Chunk)); err != nil {
 		return s.conn.Close()
 	}
-	return s.conn.Close() // want `conn is closed while a buffered write \(line 132\) is unflushed`
+	return s.conn.Close() // want `conn is closed while a buffered write \(line 133\) is unflushed`
+}
+
+// OwnBuffered writes a Chunk through the package's own buffered writer
+// (a lazily made bufio.Writer behind Write and Flush), kept in a field beside
+// the conn, and closes the conn. In sock.go the Chunk stays in the
+// buffer: the peer reads 0 bytes and a clean EOF. In sock.go.golden the
+// writer is flushed first.
+func OwnBuffered(c net.Conn) error {
+	s := &server{conn: c, bw: newLazyWriter(c)}
+	return s.busy()
+}
+
+// lazyWriter buffers what is written to conn in a bufio.Writer it
+// makes on the first Write and drops at each Flush.
+type lazyWriter struct {
+	conn net.Conn
+	bw   *bufio.Writer
+}
+
+func newLazyWriter(c net.Conn) *lazyWriter { return &lazyWriter{conn: c} }
+
+func (w *lazyWriter) Write(p []byte) (int, error) {
+	if w.bw == nil {
+		w.bw = bufio.NewWriterSize(w.conn, 4096)
+	}
+	return w.bw.Write(p)
+}
+
+func (w *lazyWriter) Flush() error {
+	bw := w.bw
+	if bw == nil {
+		return nil
+	}
+	err := bw.Flush()
+	w.bw = nil
+	return err
+}
+
+// server keeps the pooled writer beside its conn.
+type server struct {
+	conn net.Conn
+	bw   *lazyWriter
+}
+
+func (s *server) busy() error {
+	if _, err := s.bw.Write(make([]byte, Chunk)); err != nil {
+		return s.conn.Close()
+	}
+	return s.conn.Close() // want `conn is closed while a buffered write \(line 182\) is unflushed`
+}
+
+// Framed writes a Chunk-sized frame through a framer built over the
+// server's own buffered writer (the framer kept in a field of its own)
+// and closes the conn. In sock.go the frame stays in the buffer: the peer
+// reads 0 bytes and a clean EOF. In sock.go.golden the buffered writer is
+// flushed first.
+func Framed(c net.Conn) error {
+	f := &framedServer{conn: c, bw: newLazyWriter(c)}
+	fr := newFrameWriter(f.bw)
+	f.framer = fr
+	return f.reject()
+}
+
+// frameWriter writes frames into w.
+type frameWriter struct {
+	w io.Writer
+}
+
+func newFrameWriter(w io.Writer) *frameWriter { return &frameWriter{w: w} }
+
+func (fw *frameWriter) writeFrame(n int) error {
+	_, err := fw.w.Write(make([]byte, n))
+	return err
+}
+
+// framedServer keeps its framer beside the buffered writer it writes
+// into.
+type framedServer struct {
+	conn   net.Conn
+	bw     *lazyWriter
+	framer *frameWriter
+}
+
+func (f *framedServer) reject() error {
+	if err := f.framer.writeFrame(Chunk); err != nil {
+		return f.conn.Close()
+	}
+	return f.conn.Close() // want `conn is closed while a buffered write \(line 221\) is unflushed`
 }
