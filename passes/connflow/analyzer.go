@@ -248,7 +248,7 @@ type pkgState struct {
 	// buffered are the package's own buffered writer types, decls its
 	// function declarations (ownbuffers.go), and nested the fields of
 	// objects held in a field that hold another field of the holder
-	// (wrapfields.go).
+	// (nestedwriters.go).
 	buffered map[*types.Named]bool
 	decls    map[*types.Func]*ast.FuncDecl
 	nested   map[[2]*types.Var]*types.Var

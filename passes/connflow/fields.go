@@ -72,7 +72,7 @@ func (b *funcBuilder) canonical(k fieldKey) fieldKey {
 }
 
 // canonicalBuffered is canonical, also through a field of an object held
-// in a field, `s.framer.w` (ownbuffers.go, nestedWriters), and returns
+// in a field, `s.framer.w` (nestedwriters.go), and returns
 // the field of the holder the way goes through when that field buffers
 // what is written into it (a bufio.Writer or the package's own buffered
 // writer): a write into `s.framer.w` over `s.bw` is a buffered write of

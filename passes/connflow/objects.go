@@ -217,7 +217,7 @@ func (b *funcBuilder) objectUses(s callSite, mode callMode, callee *ssa.Function
 			}
 			paths, outs := decodePaths(fe.Paths)
 			if into != nil {
-				paths = intoBuffer(paths) // s.framer's writes into s.bw (ownbuffers.go)
+				paths = intoBuffer(paths) // s.framer's writes into s.bw (nestedwriters.go)
 			}
 			operand := -1
 			if wrapper != nil {
