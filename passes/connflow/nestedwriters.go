@@ -196,24 +196,10 @@ func (ps *pkgState) constructorHolds(call *ast.CallExpr) map[*types.Var]ast.Expr
 	if lit == nil {
 		return nil
 	}
-	info := ps.pass.TypesInfo
-	params := fn.Signature().Params()
 	out := map[*types.Var]ast.Expr{}
-	for _, el := range lit.Elts {
-		kv, isKV := el.(*ast.KeyValueExpr)
-		if !isKV {
-			continue
-		}
-		k, _ := kv.Key.(*ast.Ident)
-		v, _ := kv.Value.(*ast.Ident)
-		if k == nil || v == nil {
-			continue
-		}
-		h, _ := info.Uses[k].(*types.Var)
-		for i := range params.Len() {
-			if h != nil && IsConnLike(h.Type()) && info.Uses[v] == params.At(i) && i < len(call.Args) {
-				out[h] = call.Args[i]
-			}
+	for h, i := range ps.literalParams(lit, fn.Signature().Params()) {
+		if IsConnLike(h.Type()) && i < len(call.Args) {
+			out[h] = call.Args[i]
 		}
 	}
 	return out

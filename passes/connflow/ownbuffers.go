@@ -2,7 +2,6 @@ package connflow
 
 import (
 	"go/ast"
-	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/types/typeutil"
@@ -208,19 +207,25 @@ func (ps *pkgState) ownBufferedConstructor(fn *types.Func) int {
 // composite literal of an own buffered writer type (or its address),
 // gives the type's conn field; -1 if none.
 func (ps *pkgState) heldParam(e ast.Expr, params *types.Tuple) int {
-	e = ast.Unparen(e)
-	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		e = ast.Unparen(u.X)
-	}
-	lit, ok := e.(*ast.CompositeLit)
-	if !ok {
+	lit := addrLit(e)
+	if lit == nil {
 		return -1
 	}
 	n := ownStruct(ps.pass.TypesInfo.TypeOf(lit), ps.pass.Pkg)
 	if n == nil || !ps.ownBuffered(n) {
 		return -1
 	}
-	g := connFieldOf(n)
+	if i, ok := ps.literalParams(lit, params)[connFieldOf(n)]; ok {
+		return i
+	}
+	return -1
+}
+
+// literalParams returns, for each field a keyed composite literal gives
+// a parameter of params (`S{h: p}`), the parameter's index.
+func (ps *pkgState) literalParams(lit *ast.CompositeLit, params *types.Tuple) map[*types.Var]int {
+	info := ps.pass.TypesInfo
+	out := map[*types.Var]int{}
 	for _, el := range lit.Elts {
 		kv, ok := el.(*ast.KeyValueExpr)
 		if !ok {
@@ -228,16 +233,17 @@ func (ps *pkgState) heldParam(e ast.Expr, params *types.Tuple) int {
 		}
 		k, _ := kv.Key.(*ast.Ident)
 		v, _ := kv.Value.(*ast.Ident)
-		if k == nil || v == nil || ps.pass.TypesInfo.Uses[k] != g {
+		if k == nil || v == nil {
 			continue
 		}
+		h, _ := info.Uses[k].(*types.Var)
 		for i := range params.Len() {
-			if ps.pass.TypesInfo.Uses[v] == params.At(i) {
-				return i
+			if h != nil && info.Uses[v] == params.At(i) {
+				out[h] = i
 			}
 		}
 	}
-	return -1
+	return out
 }
 
 // funcDecl returns the declaration of the package function fn, or nil.

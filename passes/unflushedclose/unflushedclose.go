@@ -127,15 +127,25 @@ func intoField(p *lint.Pass, call *ast.CallExpr, write *connflow.Event) (string,
 	if !ok {
 		return "", nil, false
 	}
-	if s, ok := p.TypesInfo.Selections[sel]; !ok || s.Kind() != types.FieldVal {
-		return "", nil, false
-	}
-	x, ok := ast.Unparen(sel.X).(*ast.Ident)
+	x, obj, ok := fieldOfVar(p, sel)
 	if !ok {
 		return "", nil, false
 	}
+	return x.Name + "." + write.Into.Name(), obj, true
+}
+
+// fieldOfVar returns x and its variable for sel, a field x.f of a
+// variable x.
+func fieldOfVar(p *lint.Pass, sel *ast.SelectorExpr) (*ast.Ident, *types.Var, bool) {
+	if s, ok := p.TypesInfo.Selections[sel]; !ok || s.Kind() != types.FieldVal {
+		return nil, nil, false
+	}
+	x, ok := ast.Unparen(sel.X).(*ast.Ident)
+	if !ok {
+		return nil, nil, false
+	}
 	obj, ok := p.TypesInfo.Uses[x].(*types.Var)
-	return x.Name + "." + write.Into.Name(), obj, ok
+	return x, obj, ok
 }
 
 // writerVar returns how the fix names the writer e, and the variable
@@ -146,15 +156,11 @@ func intoField(p *lint.Pass, call *ast.CallExpr, write *connflow.Event) (string,
 func writerVar(p *lint.Pass, e ast.Expr) (string, *types.Var, bool) {
 	e = ast.Unparen(e)
 	if sel, ok := e.(*ast.SelectorExpr); ok {
-		if s, ok := p.TypesInfo.Selections[sel]; !ok || s.Kind() != types.FieldVal {
-			return "", nil, false
-		}
-		x, ok := ast.Unparen(sel.X).(*ast.Ident)
+		x, obj, ok := fieldOfVar(p, sel)
 		if !ok {
 			return "", nil, false
 		}
-		obj, ok := p.TypesInfo.Uses[x].(*types.Var)
-		return x.Name + "." + sel.Sel.Name, obj, ok
+		return x.Name + "." + sel.Sel.Name, obj, true
 	}
 	w, ok := e.(*ast.Ident)
 	if !ok {
