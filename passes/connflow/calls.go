@@ -296,9 +296,12 @@ func setKind(m map[ssa.Value]map[*Conn]Kind, v ssa.Value, c *Conn, k Kind) {
 
 // buffered reports whether writes to v land in a bufio buffer: v is a
 // *bufio.Writer or *bufio.ReadWriter, possibly converted to io.Writer.
-func buffered(v ssa.Value) bool {
-	v = Unconvert(v)
-	return namedIs(v.Type(), "bufio", "Writer") || namedIs(v.Type(), "bufio", "ReadWriter")
+func buffered(v ssa.Value) bool { return bufioWriterType(Unconvert(v).Type()) }
+
+// bufioWriterType reports whether t is, or points to, bufio.Writer or
+// bufio.ReadWriter.
+func bufioWriterType(t types.Type) bool {
+	return namedIs(t, "bufio", "Writer") || namedIs(t, "bufio", "ReadWriter")
 }
 
 // bufferingEncoders are the catalogue's encoders whose Encode writes into

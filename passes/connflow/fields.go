@@ -103,7 +103,7 @@ func (b *funcBuilder) canonicalBuffered(k fieldKey) (fieldKey, *types.Var) {
 			return k, nil
 		}
 		k = fieldKey{k.base, strconv.Itoa(idx)}
-		if namedIs(g.Type(), "bufio", "Writer") || namedIs(g.Type(), "bufio", "ReadWriter") || b.ps.ownBuffered(g.Type()) {
+		if b.ps.buffersWrites(g.Type()) {
 			buffered = g
 		}
 	default:

@@ -215,16 +215,11 @@ func (b *funcBuilder) objectUses(s callSite, mode callMode, callee *ssa.Function
 			if fe.Param != i || c == nil {
 				continue
 			}
-			paths, outs := decodePaths(fe.Paths)
-			if into != nil {
-				paths = intoBuffer(paths) // s.framer's writes into s.bw (nestedwriters.go)
-			}
 			operand := -1
 			if wrapper != nil {
 				operand = i // the wrapper operand is accounted for
 			}
-			uses = append(uses, use{conn: c, operand: operand, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
-				calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1, into: into, intoOperand: i})
+			uses = append(uses, fieldUse(c, operand, i, into, fe, mode, callee, sum))
 		}
 		if ok && b.sharedBase(obj.base) {
 			uses = append(uses, b.sharedUses(i, obj, mode, callee, sum)...)
@@ -255,17 +250,26 @@ func (b *funcBuilder) sharedUses(i int, obj fieldKey, mode callMode, callee *ssa
 		if fe.Param != i || c == nil {
 			continue
 		}
-		paths, outs := decodePaths(fe.Paths)
-		if into != nil {
-			paths = intoBuffer(paths)
-		}
-		uses = append(uses, use{conn: c, operand: -1, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
-			calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1, into: into, intoOperand: i})
+		uses = append(uses, fieldUse(c, -1, i, into, fe, mode, callee, sum))
 	}
 	if slices.Contains(sum.SharedHandsOn, i) {
 		uses = append(uses, b.objectEscapes(obj, mode, "handed on by "+callee.Name())...)
 	}
 	return uses
+}
+
+// fieldUse is the use of a summary's effect fe on a field of the object
+// that is operand i, applied to the caller's conn c of that field;
+// operand is the operand the use accounts for (-1: none). Writes into a
+// field over a buffering field of the holder (into, nestedwriters.go:
+// s.framer's writes into s.bw) are buffered writes.
+func fieldUse(c *Conn, operand, i int, into *types.Var, fe FieldEffect, mode callMode, callee *ssa.Function, sum *Summary) use {
+	paths, outs := decodePaths(fe.Paths)
+	if into != nil {
+		paths = intoBuffer(paths)
+	}
+	return use{conn: c, operand: operand, mode: mode, paths: paths, outcomes: outs, via: callee.Name(),
+		calleeOwns: callee.Parent() == nil, onErr: errKindOf(paths), shared: sum.streams() > 1, into: into, intoOperand: i}
 }
 
 // objectEscapes returns escapes of the conns of the object obj's fields.

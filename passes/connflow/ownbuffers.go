@@ -169,48 +169,33 @@ func (ps *pkgState) ownWrapperType(t types.Type) bool {
 	return isWrapper(t) || ps.ownBuffered(t)
 }
 
+// buffersWrites reports whether what is written into a value of type t
+// waits in a buffer until a Flush: a bufio.Writer or bufio.ReadWriter, or
+// the package's own buffered writer.
+func (ps *pkgState) buffersWrites(t types.Type) bool {
+	return bufioWriterType(t) || ps.ownBuffered(t)
+}
+
 // ownBufferedConstructor returns the parameter over which fn, a function
-// of the package, builds an own buffered writer: every return statement
-// returns `&B{g: p, ...}` (or `B{...}`) with g B's conn field and p a
-// parameter of fn; -1 if none.
+// of the package, builds an own buffered writer: it returns one composite
+// literal (nestedwriters.go, returnedLiteral), `&B{g: p, ...}` with g B's
+// conn field and p a parameter of fn; -1 if none.
 func (ps *pkgState) ownBufferedConstructor(fn *types.Func) int {
 	decl := ps.funcDecl(fn)
 	if decl == nil || decl.Body == nil || fn.Signature().Results().Len() != 1 || !ps.ownBuffered(fn.Signature().Results().At(0).Type()) {
 		return -1
 	}
-	params := fn.Signature().Params()
-	p := -1
-	ok := true
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			q := -1
-			if len(n.Results) == 1 {
-				q = ps.heldParam(n.Results[0], params)
-			}
-			if q < 0 || p >= 0 && q != p {
-				ok = false
-			}
-			p = q
-		}
-		return true
-	})
-	if !ok {
-		return -1
-	}
-	return p
-}
-
-// heldParam returns the index in params of the parameter that e, a
-// composite literal of an own buffered writer type (or its address),
-// gives the type's conn field; -1 if none.
-func (ps *pkgState) heldParam(e ast.Expr, params *types.Tuple) int {
-	lit := addrLit(e)
+	lit := ps.returnedLiteral(decl.Body)
 	if lit == nil {
 		return -1
 	}
+	return ps.bufferedOver(lit, fn.Signature().Params())
+}
+
+// bufferedOver returns the index in params of the parameter that lit, a
+// composite literal of an own buffered writer type, gives the type's
+// conn field; -1 if none.
+func (ps *pkgState) bufferedOver(lit *ast.CompositeLit, params *types.Tuple) int {
 	n := ownStruct(ps.pass.TypesInfo.TypeOf(lit), ps.pass.Pkg)
 	if n == nil || !ps.ownBuffered(n) {
 		return -1
