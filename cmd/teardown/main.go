@@ -73,17 +73,17 @@ func runProtocol(args []string) {
 		}
 		os.Args[len(os.Args)-1] = trimmed
 	}
-	// A unit run is a short process that parses and type-checks one
-	// package and imports its dependencies' types: collecting garbage
-	// four times less often saves about 15% of the CPU of a first go vet
-	// run (caddy, measured) for a peak of a few hundred MB at most.
-	debug.SetGCPercent(400)
+	var unit unitConfig
+	if cfg := args[len(args)-1]; strings.HasSuffix(cfg, ".cfg") {
+		unit = readUnitConfig(cfg)
+	}
+	debug.SetGCPercent(unit.gcPercent())
 	// Under go vet every diagnostic fails the run, so a budget note is
 	// written to standard error instead: go vet shows it and exits 0. Not
 	// for a dependency analyzed only for its facts, whose diagnostics go
 	// vet drops. The standalone vet engine sets -connflow.notes=report,
 	// and tells notes from findings itself.
-	if cfg := args[len(args)-1]; strings.HasSuffix(cfg, ".cfg") && !factsOnly(cfg) {
+	if unit.read && !unit.VetxOnly {
 		if err := connflow.Analyzer.Flags.Set("notes", connflow.NotesStderr); err != nil {
 			panic(err)
 		}
@@ -110,15 +110,52 @@ func testsFlag(args []string) bool {
 	return on
 }
 
-// factsOnly reports whether go vet's unit config asks only for the
-// package's facts (VetxOnly: a dependency of the packages vetted).
-func factsOnly(cfgFile string) bool {
+// unitConfig is what runProtocol reads of go vet's unit config: whether
+// it asks only for the package's facts (VetxOnly: a dependency of the
+// packages vetted), and the package's Go files.
+type unitConfig struct {
+	read     bool // the config was read and decoded
+	VetxOnly bool
+	GoFiles  []string
+}
+
+// readUnitConfig reads cfgFile's unitConfig; a config it cannot read or
+// decode gives the zero unitConfig, and unitchecker reports the error.
+func readUnitConfig(cfgFile string) unitConfig {
+	var cfg unitConfig
 	data, err := os.ReadFile(cfgFile)
-	if err != nil {
-		return false // unitchecker reports it
+	if err != nil || json.Unmarshal(data, &cfg) != nil {
+		return unitConfig{}
 	}
-	var cfg struct{ VetxOnly bool }
-	return json.Unmarshal(data, &cfg) == nil && cfg.VetxOnly
+	cfg.read = true
+	return cfg
+}
+
+// largeUnit is the size of Go source, in bytes, above which a unit run
+// collects garbage as often as any Go program does.
+const largeUnit = 1 << 20
+
+// gcPercent is the GC percent of a unit run. A unit run is a short
+// process that parses and type-checks one package and imports its
+// dependencies' types. For most packages, collecting garbage four times
+// less often than the default (400) saves about 15% of the CPU of a
+// first go vet run (caddy, measured), since most of those collections
+// happen while the heap is small. A package with more than largeUnit
+// bytes of Go source keeps the default (100): the largest packages set
+// the peak RSS of a go vet run, and there the default costs what it
+// costs any vet tool (runtime, 2.7 MB of source: 101 MB at 400, 87 MB at
+// 100, the same as the fact floor's; docs/performance.md).
+func (u unitConfig) gcPercent() int {
+	size := int64(0)
+	for _, f := range u.GoFiles {
+		if fi, err := os.Stat(f); err == nil {
+			size += fi.Size()
+		}
+	}
+	if size > largeUnit {
+		return 100
+	}
+	return 400
 }
 
 // withoutTestFiles is what makes go vet cheap for a tool that does not
