@@ -27,7 +27,7 @@ var dump = &analysis.Analyzer{
 			for _, c := range f.Conns {
 				fmt.Fprintf(os.Stdout, "  conn %d %v origin=%d type=%v escaped=%q overflow=%v drain=%v\n", c.ID, c.Value, c.Origin, c.Type, c.Escaped, c.Overflow, c.ConcurrentDrain)
 				for _, e := range c.Events {
-					fmt.Fprintf(os.Stdout, "    ev %d %s at %v via=%q def=%v\n", e.ID, e.Kind, pass.Fset.Position(e.Pos), e.Via, e.Deferred)
+					fmt.Fprintf(os.Stdout, "    ev %d %s at %v via=%q def=%v reason=%q instr=%v\n", e.ID, e.Kind, pass.Fset.Position(e.Pos), e.Via, e.Deferred, e.Reason, e.Instr)
 					for _, h := range c.Reaching[e] {
 						fmt.Fprintf(os.Stdout, "      <- %s\n", h)
 					}

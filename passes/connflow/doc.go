@@ -43,12 +43,14 @@
 //     fields of an object held in a field that hold another field of the
 //     holder (a framer over the server's writer); localobjects.go, the
 //     conns a function stores into an object it allocates, which holds
-//     them (the store hands nothing on); freshobjects.go, the package's
-//     fresh constructors, whose results a caller treats like an object
-//     it allocated; goroles.go and gouses.go, what the goroutines the
-//     package starts do to the conns of the objects they are handed (a
-//     read loop only reads them: they are judged, as read concurrently;
-//     any other use keeps them unjudged).
+//     them (the store hands nothing on), and results.go, what a return
+//     gives back when the results go through variables (a function with
+//     defers); freshobjects.go, the package's fresh constructors, whose
+//     results a caller treats like an object it allocated; goroles.go
+//     and gouses.go, what the goroutines the package starts do to the
+//     conns of the objects they are handed (a read loop only reads them:
+//     they are judged, as read concurrently; any other use keeps them
+//     unjudged).
 //   - record.go, calls.go, closures.go, goroutines.go, edges.go: step 2,
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for

@@ -71,7 +71,7 @@ func freshAlloc(fn *ssa.Function) *ssa.Alloc {
 		if !ok {
 			continue
 		}
-		switch r := Unconvert(ret.Results[0]).(type) {
+		switch r := Unconvert(returnedValue(ret.Results[0], blk)).(type) {
 		case *ssa.Const:
 			if !r.IsNil() {
 				return nil
@@ -95,6 +95,10 @@ func freshAlloc(fn *ssa.Function) *ssa.Alloc {
 				return nil // a conn field's value used in the constructor
 			}
 		case *ssa.Return, *ssa.DebugRef:
+		case *ssa.Store:
+			if !returnStore(r) {
+				return nil
+			}
 		case *ssa.MakeInterface:
 			if !onlyReturned(r) {
 				return nil
@@ -104,16 +108,6 @@ func freshAlloc(fn *ssa.Function) *ssa.Alloc {
 		}
 	}
 	return a
-}
-
-// onlyReturned reports whether every use of v is a return.
-func onlyReturned(v ssa.Value) bool {
-	for _, r := range *v.Referrers() {
-		if _, ok := r.(*ssa.Return); !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // onlyStoredTo reports whether every use of the field address fa stores

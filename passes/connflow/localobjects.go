@@ -56,21 +56,19 @@ func (b *funcBuilder) owner(v ssa.Value) bool {
 // usedAsObject reports whether every use of the object a is one whose
 // effect on its conns the model records: a field address, a call operand,
 // a store of a into memory (not into a local variable's cell: its loads
-// are other values), a send, a map update, a return, a conversion to an
-// interface that is returned.
+// are other values), a send, a map update, a return (results.go), a
+// conversion to an interface that is returned.
 func usedAsObject(a ssa.Value) bool {
 	for _, r := range *a.Referrers() {
 		switch r := r.(type) {
 		case *ssa.FieldAddr, *ssa.Return, *ssa.Send, *ssa.MapUpdate, *ssa.DebugRef, ssa.CallInstruction:
 		case *ssa.Store:
-			if r.Addr == a || isCell(r.Addr) {
+			if r.Addr == a || isCell(r.Addr) && !returnStore(r) {
 				return false // overwritten as a whole, or kept in a variable whose loads are not followed
 			}
 		case *ssa.MakeInterface:
-			for _, rr := range *r.Referrers() {
-				if _, ok := rr.(*ssa.Return); !ok {
-					return false
-				}
+			if !onlyReturned(r) {
+				return false
 			}
 		default:
 			return false
@@ -187,7 +185,7 @@ func (b *funcBuilder) returnedObjects(blk *ssa.BasicBlock) []ssa.Value {
 	}
 	var out []ssa.Value
 	for _, r := range ret.Results {
-		if a := Unconvert(r); b.owner(a) {
+		if a := Unconvert(returnedValue(r, blk)); b.owner(a) {
 			out = append(out, a)
 		}
 	}

@@ -91,6 +91,10 @@ func TestSocket(t *testing.T) {
 		// constructor (issue 12): writes and the Close go through the
 		// wrapper; the fix half-closes through its promoted CloseWrite.
 		{"wrapper", "WrappedSend"},
+		// The buffered session, made and closed in a function with a
+		// defer (issue 12): go/ssa returns its results through variables,
+		// and the session stored into one is still the function's.
+		{"deferred", "DeferredSend"},
 	} {
 		t.Run(sc.name+"/flagged", func(t *testing.T) {
 			t.Parallel()

@@ -213,3 +213,80 @@ func DialCaptured(addr string) error {
 	quit()
 	return nc.Close()
 }
+
+// timeout is how long the dial helpers below let the handshake take.
+var timeout = make(chan struct{})
+
+// watch stops when the handshake is over.
+func watch(done chan struct{}) {
+	select {
+	case <-done:
+	case <-timeout:
+	}
+}
+
+// DialWatched has a defer, so go/ssa returns its results through
+// variables: `return c, nil` stores the client into one and returns what
+// it loads back. The client is still the function's object: told to
+// bail, it sends QUIT, which it does not wait for, and closes.
+func DialWatched(addr string, bail bool) (*client, error) {
+	done := make(chan struct{})
+	go watch(done)
+	defer close(done)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c := &client{nc: nc, bw: bufio.NewWriter(nc), br: bufio.NewReader(nc)}
+	if _, err := c.do("HELLO"); err != nil {
+		nc.Close() // the exchange failed: nothing better is possible
+		return nil, err
+	}
+	if bail {
+		c.send("QUIT")
+		nc.Close() // want `conn is closed after a write \(line 246\) without CloseWrite and a drain`
+		return nil, errRefused
+	}
+	return c, nil
+}
+
+// DialWatchedAuth is Dial with the same defer: it reads the reply to
+// AUTH before it closes on a refusal. Judged through the result
+// variable, and silent; on success the client leaves with the return.
+func DialWatchedAuth(addr, pass string) (Conn, error) {
+	done := make(chan struct{})
+	go watch(done)
+	defer close(done)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c := &client{nc: nc, bw: bufio.NewWriter(nc), br: bufio.NewReader(nc)}
+	if reply, err := c.do("AUTH " + pass); err != nil || reply != "+OK\r\n" {
+		nc.Close()
+		return nil, errRefused
+	}
+	return c, nil
+}
+
+// DialNamed gives its named result the client before a bare return: the
+// variable is assigned outside a return statement, so its loads are not
+// followed and storing the conn into the client hands the conn on.
+func DialNamed(addr string, bail bool) (c *client, err error) {
+	defer func() {
+		if err != nil {
+			c = nil
+		}
+	}()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c = &client{nc: nc, bw: bufio.NewWriter(nc), br: bufio.NewReader(nc)}
+	c.send("QUIT")
+	if bail {
+		nc.Close()
+		return nil, errRefused
+	}
+	return
+}

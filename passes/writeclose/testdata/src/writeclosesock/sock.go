@@ -310,3 +310,41 @@ func (k *keptAlive) keepAlive() {
 		}
 	}
 }
+
+// DeferredSend opens a buffered session over the conn through
+// openBuffered, told to bail. openBuffered has a defer, so go/ssa returns
+// its results through variables; the session stored into one stays the
+// function's object until the return (issue 12). In sock.go its Close
+// after the write sends RST with the greeting unread, as in Send; in
+// sock.go.golden it half-closes and drains first.
+func DeferredSend(c net.Conn) error {
+	if _, err := openBuffered(c, true); err != errBailed {
+		return err
+	}
+	return nil
+}
+
+// errBailed is openBuffered's error when told to bail.
+var errBailed error = bailed{}
+
+type bailed struct{}
+
+func (bailed) Error() string { return "bailed" }
+
+// openBuffered writes Payload bytes through a buffered session over c
+// and returns the session, or closes c when bail is set.
+func openBuffered(c net.Conn, bail bool) (*buffered, error) {
+	var mu sync.Mutex
+	mu.Lock()
+	defer mu.Unlock()
+	s := &buffered{conn: c, bw: bufio.NewWriter(c)}
+	if err := s.send(make([]byte, Payload)); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if bail {
+		c.Close() // want `conn is closed after a write \(line 341\) without CloseWrite and a drain`
+		return nil, errBailed
+	}
+	return s, nil
+}
