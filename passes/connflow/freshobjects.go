@@ -96,8 +96,8 @@ func freshAlloc(fn *ssa.Function) *ssa.Alloc {
 			}
 		case *ssa.Return, *ssa.DebugRef:
 		case *ssa.Store:
-			if !returnStore(r) {
-				return nil
+			if r.Val != a || !returnStore(r) {
+				return nil // overwritten as a whole, or kept in a variable
 			}
 		case *ssa.MakeInterface:
 			if !onlyReturned(r) {
