@@ -263,6 +263,11 @@ type pkgState struct {
 	// (lingercalls.go).
 	lingerParams map[*ssa.Function][]LingerParam
 	directives   []*directive.Directive
+	// makers memoizes which parameter each function's returned closure
+	// captures (-1: no closure maker), and callbacks are the callback
+	// fields the package stores such closures into (callbacks.go).
+	makers    map[*ssa.Function]int
+	callbacks map[*types.Var]bool
 }
 
 // newPkgState returns the empty state of modelling pass's package.
@@ -278,6 +283,7 @@ func newPkgState(pass *analysis.Pass, cfg *Config) *pkgState {
 		signalsOf: map[*ssa.Function]*Signals{},
 		wraps:     map[*ssa.Function][]int{},
 		fresh:     map[*ssa.Function][]freshField{},
+		makers:    map[*ssa.Function]int{},
 	}
 }
 

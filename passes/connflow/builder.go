@@ -65,7 +65,7 @@ type alternatives [][]*Event
 // newFuncBuilder returns a builder for fn with empty state.
 func newFuncBuilder(ps *pkgState, fn *ssa.Function) *funcBuilder {
 	return &funcBuilder{
-		ps: ps, fn: fn, f: &Func{SSA: fn, handsOn: map[int]bool{}, sharedHandsOn: map[int]bool{}},
+		ps: ps, fn: fn, f: &Func{SSA: fn, handsOn: map[int]bool{}, sharedHandsOn: map[int]bool{}, callbacks: map[fieldKey]bool{}},
 		uf: classes{}, roots: map[ssa.Value]root{}, conns: map[ssa.Value]*Conn{},
 		noTeardown: map[ssa.Value]bool{}, accepted: map[ssa.Value]bool{}, drops: map[*Conn]map[edge]bool{}, fieldReps: map[fieldKey]ssa.Value{}, virtualConns: map[fieldKey]*Conn{},
 		owners: map[ssa.Value]bool{}, ownedFields: map[fieldKey]ownedState{},

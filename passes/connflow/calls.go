@@ -72,12 +72,18 @@ func (b *funcBuilder) call(instr ssa.CallInstruction) {
 	call := instr.Common()
 	s := callSite{instr: instr, ops: operands(call)}
 	mc, _ := call.Value.(*ssa.MakeClosure)
-	if mc == nil && !slices.ContainsFunc(s.ops, b.tracked) && !slices.ContainsFunc(s.ops, b.isObject) && !launchesClosure(call) {
+	callback := !call.IsInvoke() && b.tracked(call.Value)
+	if mc == nil && !callback && !slices.ContainsFunc(s.ops, b.tracked) && !slices.ContainsFunc(s.ops, b.isObject) && !launchesClosure(call) {
 		return
 	}
 	d := b.decide(s, mc)
 	for _, u := range d.uses {
 		b.apply(s, u)
+	}
+	if callback {
+		// A closure over a conn, or a callback field's closure, called:
+		// what it does to the conn is not followed (callbacks.go).
+		b.escape(b.connOf(call.Value), instr, modeOf(instr), "its callback called")
 	}
 	for i, o := range s.ops {
 		if b.tracked(o) && !d.understood(i) {
@@ -151,6 +157,9 @@ func (b *funcBuilder) decide(s callSite, mc *ssa.MakeClosure) decision {
 	key, _ := funcKey(callee)
 	if idx, ok := wrapperArgs(call); ok {
 		return decision{neutral: idx, known: true}
+	}
+	if i, ok := b.ps.makerArg(call); ok {
+		return decision{neutral: []int{i}, known: true} // its result is the conn (callbacks.go)
 	}
 	if d, ok := b.freshDecision(s); ok {
 		return d // an object that holds the conn (freshobjects.go)

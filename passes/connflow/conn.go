@@ -29,6 +29,9 @@ type Func struct {
 	// aliases are the parameters every caller passes as one conn: the
 	// group (its first parameter) of each, -1 for none (aliases.go).
 	aliases []int
+	// callbacks are the object parameters' callback fields the function
+	// loads (callbacks.go): no stream of its own (Summary.streams).
+	callbacks map[fieldKey]bool
 }
 
 // aliased reports whether parameter i is in a group that every caller

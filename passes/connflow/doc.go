@@ -55,8 +55,10 @@
 //     the events each instruction causes. A call's uses are decided in
 //     calls.go in a stated order; a conn operand no rule accounts for
 //     escapes, by construction. fieldfuncs.go: which function a call
-//     through a func-valued field calls; ifaces.go, which implementations
-//     a call through the package's own closed interface may reach.
+//     through a func-valued field calls; callbacks.go, the closures over
+//     a conn that the package's closure makers return and the callback
+//     fields that hold them; ifaces.go, which implementations a call
+//     through the package's own closed interface may reach.
 //   - signals.go, joins.go, aborts.go: how a goroutine tells that it has
 //     finished (the Signals fact), which goroutines each receive or Wait
 //     has certainly waited for, and where the function stops waiting on

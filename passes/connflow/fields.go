@@ -189,6 +189,9 @@ func (b *funcBuilder) fieldStores() map[fieldKey]bool {
 				if base, path, ok := fieldPath(st.Addr, 0); ok {
 					b.stored[fieldKey{base, path}] = true
 				}
+				if fa, ok := st.Addr.(*ssa.FieldAddr); ok && b.freshOwner(fa.X) {
+					b.stored[fieldKey{fa.X, strconv.Itoa(fa.Field)}] = true // into a fresh constructor's object
+				}
 			}
 			if call, ok := instr.(*ssa.Call); ok {
 				keys, _ := b.freshKeys(call) // the constructor stores them (freshobjects.go)

@@ -261,6 +261,9 @@ func (b *funcBuilder) called(in *ssa.Call) {
 	if x := b.ps.wrappedArg(&in.Call, 0); x != nil {
 		b.joinIfTracked(in, x) // the project's own wrapper over a conn is that conn (ownwrappers.go)
 	}
+	if i, ok := b.ps.makerArg(&in.Call); ok && i < len(in.Call.Args) {
+		b.joinIfTracked(in, in.Call.Args[i]) // a closure over the conn is that conn (callbacks.go)
+	}
 	b.freshCall(in) // an object that holds the arguments (freshobjects.go)
 	if IsConnLike(in.Type()) && !b.tracked(in) {
 		b.madeByCall(in, &in.Call, 0)
@@ -299,11 +302,14 @@ func (b *funcBuilder) field(v ssa.Value) {
 	if _, ok := b.ownedKey(v); ok {
 		return // a field of an object allocated here: settled later (localobjects.go)
 	}
-	if !IsConnLike(v.Type()) && !((isCellOf(v.Type()) || b.ownBufferedValue(v.Type())) && b.isWrapperField(v)) {
+	if !b.connLikeField(v) && !((isCellOf(v.Type()) || b.ownBufferedValue(v.Type())) && b.isWrapperField(v)) {
 		return
 	}
 	if k, ok := b.ownField(v); ok {
 		b.fieldRoot(v, k)
+		if b.isCallbackField(v) {
+			b.f.callbacks[k] = true
+		}
 		return
 	}
 	b.fromHeap(v)

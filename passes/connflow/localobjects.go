@@ -67,10 +67,23 @@ func usedAsObject(a ssa.Value) bool {
 				return false // overwritten as a whole, or kept in a variable whose loads are not followed
 			}
 		case *ssa.MakeInterface:
-			if !onlyReturned(r) {
+			if !onlyReturned(r) && !onlyPassed(r) {
 				return false
 			}
 		default:
+			return false
+		}
+	}
+	return true
+}
+
+// onlyPassed reports whether the object converted to an interface as v
+// is only an argument of calls: each call hands the object on (calls.go),
+// on its paths.
+func onlyPassed(v ssa.Value) bool {
+	for _, r := range *v.Referrers() {
+		ci, ok := r.(ssa.CallInstruction)
+		if !ok || ci.Common().Value == v || ci.Common().IsInvoke() && ci.Common().Value == v {
 			return false
 		}
 	}
@@ -85,7 +98,7 @@ func (b *funcBuilder) ownedKey(v ssa.Value) (fieldKey, bool) {
 		return fieldKey{}, false
 	}
 	a := fa.X
-	if !IsConnLike(deref(fa.Type())) || !b.owner(a) {
+	if !IsConnLike(deref(fa.Type())) && !b.isCallbackField(fa) || !b.owner(a) {
 		return fieldKey{}, false
 	}
 	k := fieldKey{a, strconv.Itoa(fa.Field)}
@@ -173,6 +186,9 @@ func (b *funcBuilder) oneConn(vals []ssa.Value) ssa.Value {
 // object the function allocated, which then holds it: no escape.
 func (b *funcBuilder) ownedStore(st *ssa.Store) bool {
 	k, ok := b.ownedKey(st.Addr)
+	if b.isCallbackField(st.Addr) && !b.callbackStore(st) {
+		return false // a closure the object holds no conn of (callbacks.go)
+	}
 	return ok && b.ownedFields[k] == ownedYes && b.connOf(st.Addr) == b.connOf(st.Val)
 }
 

@@ -42,6 +42,10 @@ type FieldEffect struct {
 	Param int
 	Path  string
 	Paths []string
+	// Callback marks a callback field (callbacks.go): its paths hand on
+	// the conn of a closure the caller stored there, and it is no stream
+	// of its own.
+	Callback bool
 }
 
 // ParamEffect is the set of paths, as kind strings, for one parameter
@@ -114,7 +118,7 @@ func (s *Summary) streams() int {
 		}
 	}
 	for _, f := range s.Fields {
-		if acts(f.Paths) {
+		if !f.Callback && acts(f.Paths) {
 			n++
 		}
 	}
@@ -278,7 +282,7 @@ func (f *Func) fieldEffects(shared bool) []FieldEffect {
 			}
 			slices.Sort(paths)
 			paths = bounded(slices.Compact(paths))
-			out = append(out, FieldEffect{Param: paramIndex(p), Path: k.path, Paths: paths})
+			out = append(out, FieldEffect{Param: paramIndex(p), Path: k.path, Paths: paths, Callback: f.callbacks[k]})
 		}
 	}
 	slices.SortFunc(out, func(a, b FieldEffect) int {

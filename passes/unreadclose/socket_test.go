@@ -181,6 +181,16 @@ func TestSocketRejected(t *testing.T) {
 	testStreamedReply(t, "rejectsock", "Fetch", "bad magic")
 }
 
+// TestSocketCallbacks is the evidence for judging a read through a
+// callback reader (testdata callbacksock): a client writes a request and
+// reads the reply's first frame through a reader it allocates over the
+// conn, whose control-frame callback answers on the conn; the reply is no
+// frame, the reader refuses it and the client closes. Fetch returns the
+// refusal, flagged or fixed.
+func TestSocketCallbacks(t *testing.T) {
+	testStreamedReply(t, "callbacksock", "Fetch", "bad frame")
+}
+
 // testStreamedReply runs entry of testdata pkg, a client that writes its
 // package's Request and stops reading a 100,000-byte reply the peer is
 // still sending, then closes; wantErr is what entry returns. The flagged
@@ -194,7 +204,7 @@ func testStreamedReply(t *testing.T, pkg, entry, wantErr string) {
 		t.FailNow()
 	}
 	dir := filepath.Join(analysistest.TestData(), "src", pkg)
-	const request = "GET /status HTTP/1.0\r\n\r\n" // the Request of probesock and rejectsock
+	const request = "GET /status HTTP/1.0\r\n\r\n" // the Request of probesock, rejectsock and callbacksock
 	peer := socktest.Peer{Send: 100_000, CloseWriteAfterSend: true}
 	t.Run("flagged", func(t *testing.T) {
 		t.Parallel()

@@ -35,6 +35,15 @@ func TestFreshObjects(t *testing.T) {
 	linttest.Run(t, unreadclose.Analyzer, "freshread")
 }
 
+// TestCallbacks: a helper that reads through a reader it allocates over
+// its conn, with a callback over the same conn (a closure maker's result)
+// in the reader's callback field, has read the conn; its caller's Close
+// is judged. A helper that keeps the callback or returns the reader
+// hands the conn on; a callback over another conn leaves the read judged.
+func TestCallbacks(t *testing.T) {
+	linttest.Run(t, unreadclose.Analyzer, "callbacks")
+}
+
 // TestGoOwned: with -unreadclose.framed (by default an object's conn is
 // never judged: another method may have written the request), the conn
 // of an object that a read loop of the package reads is still not judged
