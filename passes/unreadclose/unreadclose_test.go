@@ -38,8 +38,10 @@ func TestFreshObjects(t *testing.T) {
 // TestCallbacks: a helper that reads through a reader it allocates over
 // its conn, with a callback over the same conn (a closure maker's result)
 // in the reader's callback field, has read the conn; its caller's Close
-// is judged. A helper that keeps the callback or returns the reader
-// hands the conn on; a callback over another conn leaves the read judged.
+// is judged, also where the helper hands the reader to the callback as an
+// io.Reader after the read. A helper that keeps the callback or returns
+// the reader hands the conn on; a callback over another conn leaves the
+// read judged.
 func TestCallbacks(t *testing.T) {
 	linttest.Run(t, unreadclose.Analyzer, "callbacks")
 }

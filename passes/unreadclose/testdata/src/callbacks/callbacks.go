@@ -12,8 +12,8 @@ import (
 	"time"
 )
 
-// handlerFunc handles a control frame.
-type handlerFunc func(hdr byte) error
+// handlerFunc handles a control frame, whose body r holds.
+type handlerFunc func(hdr byte, r io.Reader) error
 
 // frameReader reads one-byte frame headers from src and hands control
 // frames to onControl.
@@ -37,14 +37,14 @@ func (f *frameReader) next() (byte, error) {
 		return h, errors.New("bad frame")
 	}
 	if cb := f.onControl; cb != nil && h&0x08 != 0 {
-		return h, cb(h)
+		return h, cb(h, nil)
 	}
 	return h, nil
 }
 
 // pong returns a callback that answers a control frame on w.
 func pong(w io.Writer) handlerFunc {
-	return func(hdr byte) error {
+	return func(hdr byte, r io.Reader) error {
 		_, err := w.Write([]byte{hdr})
 		return err
 	}
@@ -150,6 +150,38 @@ func readFrameVia(rw io.ReadWriter) (byte, error) {
 func ServeVia(c net.Conn) {
 	if _, err := readFrameVia(c); err != nil {
 		c.Close() // want `conn is closed after a read \(line 151\) that stopped before EOF`
+		return
+	}
+	c.SetReadDeadline(time.Now().Add(time.Second))
+	io.Copy(io.Discard, c)
+	c.Close()
+}
+
+// Read reads the frame's body.
+func (f *frameReader) Read(p []byte) (int, error) { return f.src.Read(p) }
+
+// readFrameDirect answers a control frame itself, handing the callback
+// the reader as an io.Reader: that call hands the reader, and rw, on; the
+// refusal before it does not.
+func readFrameDirect(rw io.ReadWriter) (byte, error) {
+	fr := newFrameReader(rw)
+	ch := pong(rw)
+	fr.onControl = ch
+	h, err := fr.next()
+	if err != nil {
+		return 0, err
+	}
+	if h&0x08 != 0 {
+		return h, ch(h, fr)
+	}
+	return h, nil
+}
+
+// ServeDirect closes right after a frame refused by readFrameDirect:
+// judged as in ServeVia. Its other path drains.
+func ServeDirect(c net.Conn) {
+	if _, err := readFrameDirect(c); err != nil {
+		c.Close() // want `conn is closed after a read \(line 183\) that stopped before EOF`
 		return
 	}
 	c.SetReadDeadline(time.Now().Add(time.Second))
