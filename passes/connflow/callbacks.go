@@ -143,8 +143,9 @@ func (ps *pkgState) makerArg(call *ssa.CallCommon) (int, bool) {
 }
 
 // callbackFields are the func-valued fields of the package's struct types
-// that hold a conn-like field too, into which the package stores a
-// closure maker's result, in a statement or a composite literal.
+// into which the package stores a closure maker's result, in a statement
+// or a composite literal (isCallbackField keeps those of types that hold
+// a conn-like field too).
 func (ps *pkgState) callbackFields(prog *ssa.Program) map[*types.Var]bool {
 	if ps.callbacks != nil {
 		return ps.callbacks
@@ -168,9 +169,6 @@ func (ps *pkgState) callbackFields(prog *ssa.Program) map[*types.Var]bool {
 					}
 				}
 			case *ast.CompositeLit:
-				if !holdsConnField(ps.pass.TypesInfo.TypeOf(n), ps.pass.Pkg, 0) {
-					return true
-				}
 				for _, e := range n.Elts {
 					if kv, ok := e.(*ast.KeyValueExpr); ok {
 						if id, ok := kv.Key.(*ast.Ident); ok {
@@ -241,7 +239,9 @@ func (ps *pkgState) definedAs(id *ast.Ident) ast.Expr {
 }
 
 // isCallbackField reports whether v is a callback field of an object, or
-// its address (callbackFields).
+// its address (callbackFields), of a type that holds a conn-like field:
+// the functions that take such an object are built (objmethods.go), so a
+// call of the callback is never in a function the model does not see.
 func (b *funcBuilder) isCallbackField(v ssa.Value) bool {
 	var st types.Type
 	var i int
@@ -254,7 +254,7 @@ func (b *funcBuilder) isCallbackField(v ssa.Value) bool {
 		return false
 	}
 	s, ok := st.Underlying().(*types.Struct)
-	return ok && b.ps.callbackFields(b.fn.Prog)[s.Field(i)]
+	return ok && b.ps.callbackFields(b.fn.Prog)[s.Field(i)] && holdsConnField(st, b.ps.pass.Pkg, 0)
 }
 
 // connLikeField reports whether the field v (or its address) may hold a

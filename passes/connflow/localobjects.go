@@ -83,7 +83,7 @@ func usedAsObject(a ssa.Value) bool {
 func onlyPassed(v ssa.Value) bool {
 	for _, r := range *v.Referrers() {
 		ci, ok := r.(ssa.CallInstruction)
-		if !ok || ci.Common().Value == v || ci.Common().IsInvoke() && ci.Common().Value == v {
+		if !ok || ci.Common().Value == v { // not its receiver, as an interface
 			return false
 		}
 	}
