@@ -152,35 +152,14 @@ func (ps *pkgState) callbackFields(prog *ssa.Program) map[*types.Var]bool {
 	}
 	out := map[*types.Var]bool{}
 	assign := func(field *types.Var, rhs ast.Expr) {
-		if field == nil || field.Pkg() != ps.pass.Pkg {
+		if field == nil || rhs == nil || field.Pkg() != ps.pass.Pkg {
 			return
 		}
 		if _, ok := field.Type().Underlying().(*types.Signature); ok && ps.makerCall(prog, rhs) {
 			out[field] = true
 		}
 	}
-	for _, f := range ps.pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.AssignStmt:
-				if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
-					for i, l := range n.Lhs {
-						assign(ps.fieldOf(l), n.Rhs[i])
-					}
-				}
-			case *ast.CompositeLit:
-				for _, e := range n.Elts {
-					if kv, ok := e.(*ast.KeyValueExpr); ok {
-						if id, ok := kv.Key.(*ast.Ident); ok {
-							v, _ := ps.pass.TypesInfo.Uses[id].(*types.Var)
-							assign(v, kv.Value)
-						}
-					}
-				}
-			}
-			return true
-		})
-	}
+	ps.fieldAssignments(assign)
 	ps.callbacks = out
 	return out
 }

@@ -52,18 +52,31 @@ func (ps *pkgState) fieldFuncs() map[*types.Var]*fieldTarget {
 			out[field] = t
 		}
 	}
+	ps.fieldAssignments(assign)
+	for v := range bad {
+		delete(out, v)
+	}
+	ps.fieldFns = out
+	return out
+}
+
+// fieldAssignments calls assign for every assignment to a field in the
+// package's files: in a statement (`s.f = x`; rhs nil when the statement
+// is not a plain one-to-one assignment), in a composite literal
+// (`T{f: x}`), and where the field's address is taken (`&s.f`, rhs nil:
+// it may be set elsewhere).
+func (ps *pkgState) fieldAssignments(assign func(field *types.Var, rhs ast.Expr)) {
 	for _, f := range ps.pass.Files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.AssignStmt:
-				if n.Tok != token.ASSIGN || len(n.Lhs) != len(n.Rhs) {
-					for _, l := range n.Lhs {
-						assign(ps.fieldOf(l), nil)
-					}
-					return true
-				}
+				plain := n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs)
 				for i, l := range n.Lhs {
-					assign(ps.fieldOf(l), n.Rhs[i])
+					var rhs ast.Expr
+					if plain {
+						rhs = n.Rhs[i]
+					}
+					assign(ps.fieldOf(l), rhs)
 				}
 			case *ast.CompositeLit:
 				for _, e := range n.Elts {
@@ -78,17 +91,12 @@ func (ps *pkgState) fieldFuncs() map[*types.Var]*fieldTarget {
 				}
 			case *ast.UnaryExpr:
 				if n.Op == token.AND {
-					assign(ps.fieldOf(n.X), nil) // &s.handler: set elsewhere
+					assign(ps.fieldOf(n.X), nil)
 				}
 			}
 			return true
 		})
 	}
-	for v := range bad {
-		delete(out, v)
-	}
-	ps.fieldFns = out
-	return out
 }
 
 // fieldOf returns the field that the expression e selects, or nil.
